@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` (the app on SQLite with demo data) and `make test`
+# (the whole suite, browser tests included, on SQLite and then on PostgreSQL when available).
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test venv messages lint check serve clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@python=$$(scripts/find-python) && "$$python" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(MANAGE) compilemessages -v0 --ignore=.venv
+
+run: venv messages
+	$(MANAGE) migrate -v0
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv messages
+	@scripts/ensure-chromium
+	@echo "== Test suite on SQLite =="
+	$(PY) -m pytest $(PYTEST_ARGS)
+	@url=$$(scripts/start-postgres); \
+	if [ -n "$$url" ]; then \
+	  echo "== Test suite on PostgreSQL =="; \
+	  DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
+	else \
+	  echo "== PostgreSQL not installed: suite ran on SQLite only =="; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-* test-artifacts

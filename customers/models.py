@@ -1,0 +1,234 @@
+"""Partners, their users, and the customers they serve (DOMAIN.md section 1).
+
+Tenancy starts here: a partner user sees a customer only through a reseller relationship
+between the customer and the user's partner (`Customer.objects.for_partner`).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A customer pays every offer in its market's currency (DOMAIN.md section 2).
+MARKET_CURRENCIES = {"IN": "INR", "FR": "EUR"}
+DEFAULT_CURRENCY = "USD"
+
+
+def currency_for_market(market: str) -> str:
+    return MARKET_CURRENCIES.get(market, DEFAULT_CURRENCY)
+
+
+class Partner(models.Model):
+    """A Cloud Solution Provider reseller."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerUser(models.Model):
+    """A sign-in of a partner, with its Partner Center role."""
+
+    class Role(models.TextChoices):
+        ADMIN_AGENT = "admin_agent", _("Admin agent")
+        SALES_AGENT = "sales_agent", _("Sales agent")
+        HELPDESK_AGENT = "helpdesk_agent", _("Helpdesk agent")
+        BILLING_ADMIN = "billing_admin", _("Billing admin")
+
+    # Partner Center lets agents change subscriptions; a billing admin only reads them.
+    ROLES_THAT_MAY_CHANGE = frozenset({Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT})
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_user",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="users", verbose_name=_("partner")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("partner user")
+        verbose_name_plural = _("partner users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["admin_agent", "sales_agent", "helpdesk_agent", "billing_admin"]),
+                name="partner_user_role_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.partner})"
+
+    @property
+    def may_change(self) -> bool:
+        return self.role in self.ROLES_THAT_MAY_CHANGE
+
+
+class CustomerQuerySet(models.QuerySet):
+    def for_partner(self, partner: Partner) -> "CustomerQuerySet":
+        """The customers this partner may see: those it has a reseller relationship with."""
+        return self.filter(reseller_relationships__partner=partner)
+
+
+class Customer(models.Model):
+    """A customer tenant."""
+
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(_("primary domain"), max_length=253, unique=True)
+    market = models.CharField(_("market"), max_length=2, help_text=_("Country code, e.g. US, IN, FR."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(market__regex=r"^[A-Z]{2}$"), name="customer_market_is_country_code"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def currency(self) -> str:
+        return currency_for_market(self.market)
+
+
+class ResellerRelationship(models.Model):
+    """The link that lets a partner see and sell to a customer."""
+
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        related_name="reseller_relationships",
+        verbose_name=_("partner"),
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="reseller_relationships",
+        verbose_name=_("customer"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reseller relationship")
+        verbose_name_plural = _("reseller relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "customer"], name="one_reseller_relationship_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.partner} → {self.customer}"
+
+
+class DelegatedAdminGrantQuerySet(models.QuerySet):
+    def counting(self, on=None) -> "DelegatedAdminGrantQuerySet":
+        """Grants that count: active and not past their end date."""
+        on = on or timezone.localdate()
+        return self.filter(status=DelegatedAdminGrant.Status.ACTIVE).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+
+class DelegatedAdminGrant(models.Model):
+    """Delegated admin privileges (DAP / GDAP) of a partner over one customer's service."""
+
+    class Service(models.TextChoices):
+        OFFICE365 = "office365", _("Office 365")
+
+    class Role(models.TextChoices):
+        ADMIN_AGENT = "admin_agent", _("Admin agent (full delegated admin)")
+        DIRECTORY_WRITER = "directory_writer", _("Directory writer")
+        DIRECTORY_READER = "directory_reader", _("Directory reader")
+        GLOBAL_READER = "global_reader", _("Global reader")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    # Only roles that may write the directory let an upgrade move licenses (DOMAIN.md s. 4).
+    ROLES_THAT_TRANSFER_LICENSES = frozenset({Role.ADMIN_AGENT, Role.DIRECTORY_WRITER})
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="grants", verbose_name=_("partner")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="grants", verbose_name=_("customer")
+    )
+    service = models.CharField(
+        _("service"), max_length=20, choices=Service.choices, default=Service.OFFICE365
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = DelegatedAdminGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegated admin grant")
+        verbose_name_plural = _("delegated admin grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "customer", "service"], name="one_grant_per_partner_customer_service"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "expired", "terminated"]),
+                name="grant_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} / {self.customer}: {self.get_role_display()} ({self.get_status_display()})"
+
+    def counts_on(self, day) -> bool:
+        return self.status == self.Status.ACTIVE and (self.end_date is None or self.end_date >= day)
+
+    @property
+    def transfers_licenses(self) -> bool:
+        return self.role in self.ROLES_THAT_TRANSFER_LICENSES
+
+
+class CustomerUser(models.Model):
+    """A user account in the customer's tenant."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="users", verbose_name=_("customer")
+    )
+    # Partner Center's `userObjectId`, shown in license error reports.
+    object_id = models.UUIDField(_("object id"), default=uuid.uuid4, unique=True, editable=False)
+    display_name = models.CharField(_("display name"), max_length=200)
+    user_principal_name = models.CharField(_("user principal name"), max_length=320, unique=True)
+    # Blank means "not set": Microsoft refuses to license such a user.
+    usage_location = models.CharField(_("usage location"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["user_principal_name"]
+        verbose_name = _("customer user")
+        verbose_name_plural = _("customer users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usage_location="") | Q(usage_location__regex=r"^[A-Z]{2}$"),
+                name="usage_location_blank_or_country_code",
+            )
+        ]
+
+    def __str__(self):
+        return self.user_principal_name

@@ -1,0 +1,460 @@
+"""The catalog, the subscriptions, their licenses, and the operation log.
+
+DOMAIN.md sections 2-6. Invariants the database can hold are constraints here; rules that span
+several rows (eligibility, license moves) live in `subscriptions.services` and
+`subscriptions.eligibility`.
+"""
+
+import calendar
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, CustomerUser, Partner
+
+
+def _market_codes(value: str) -> frozenset[str]:
+    return frozenset(code for code in value.replace(",", " ").upper().split() if code)
+
+
+def validate_market_codes(value: str) -> None:
+    for code in _market_codes(value):
+        if len(code) != 2 or not code.isalpha():
+            raise ValidationError(_("%(code)s is not a two-letter country code."), params={"code": code})
+
+
+class Currency(models.TextChoices):
+    USD = "USD", _("US dollar")
+    EUR = "EUR", _("Euro")
+    INR = "INR", _("Indian rupee")
+
+
+# --- Catalog --------------------------------------------------------------------------------
+
+
+class ServicePlan(models.Model):
+    """A service inside an offer (Exchange Online (Plan 1), Microsoft Teams, ...).
+
+    Two plans of one family can never be enabled for the same user at once.
+    """
+
+    plan_id = models.CharField(_("service plan id"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    family = models.CharField(_("family"), max_length=100, db_index=True)
+
+    class Meta:
+        ordering = ["family", "name"]
+        verbose_name = _("service plan")
+        verbose_name_plural = _("service plans")
+
+    def __str__(self):
+        return self.name
+
+
+class Offer(models.Model):
+    """A product a partner can sell, priced per license per month."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sku_part_number = models.CharField(_("SKU part number"), max_length=100)
+    sku_id = models.UUIDField(_("SKU id"), unique=True)
+    sold_in = models.CharField(
+        _("sold in markets"),
+        max_length=500,
+        blank=True,
+        validators=[validate_market_codes],
+        help_text=_("Country codes separated by spaces; leave blank for every market."),
+    )
+    not_sold_in = models.CharField(
+        _("not sold in markets"),
+        max_length=500,
+        blank=True,
+        validators=[validate_market_codes],
+        help_text=_("Country codes excluded from the markets above."),
+    )
+    min_quantity = models.PositiveIntegerField(_("minimum quantity"), default=1)
+    max_quantity = models.PositiveIntegerField(_("maximum quantity"), default=10_000_000)
+    service_plans = models.ManyToManyField(
+        ServicePlan, related_name="offers", blank=True, verbose_name=_("service plans")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(condition=Q(min_quantity__gte=1), name="offer_min_quantity_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(max_quantity__gte=F("min_quantity")), name="offer_max_not_below_min"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_sold_in(self, market: str) -> bool:
+        included = _market_codes(self.sold_in)
+        return (not included or market in included) and market not in _market_codes(self.not_sold_in)
+
+
+class OfferPrice(models.Model):
+    """The price list: one list price per offer and currency."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="prices", verbose_name=_("offer"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    monthly_price = models.DecimalField(_("price per license per month"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["offer", "currency"]
+        verbose_name = _("price")
+        verbose_name_plural = _("price list")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "currency"], name="one_price_per_offer_currency"),
+            models.CheckConstraint(condition=Q(monthly_price__gte=0), name="price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer}: {self.monthly_price} {self.currency}"
+
+
+class UpgradePath(models.Model):
+    """An allowed upgrade, as data: Partner Center's table, never derived from prices."""
+
+    source_offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="upgrade_paths", verbose_name=_("offer")
+    )
+    target_offer = models.ForeignKey(
+        Offer,
+        on_delete=models.CASCADE,
+        related_name="upgrade_paths_in",
+        verbose_name=_("possible upgrade"),
+    )
+
+    class Meta:
+        ordering = ["source_offer__name", "target_offer__name"]
+        verbose_name = _("upgrade path")
+        verbose_name_plural = _("upgrade paths")
+        constraints = [
+            models.UniqueConstraint(fields=["source_offer", "target_offer"], name="one_path_per_pair"),
+            models.CheckConstraint(condition=~Q(source_offer=F("target_offer")), name="path_not_to_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_offer} → {self.target_offer}"
+
+
+# --- Subscriptions --------------------------------------------------------------------------
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def sold_by(self, partner: Partner) -> "SubscriptionQuerySet":
+        """What a partner may see and act on: the subscriptions it sold (DOMAIN.md s. 3)."""
+        return self.filter(sold_by=partner, customer__reseller_relationships__partner=partner)
+
+    def active(self) -> "SubscriptionQuerySet":
+        return self.filter(status=Subscription.Status.ACTIVE)
+
+
+def add_months(day: datetime.date, months: int, *, anniversary_day: int | None = None) -> datetime.date:
+    """`day` moved by `months`, on `anniversary_day` clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(anniversary_day or day.day, last))
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PENDING = "pending", _("Pending")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+        DISABLED = "disabled", _("Disabled")
+        DELETED = "deleted", _("Cancelled")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("customer")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("offer")
+    )
+    # Partner Center's subscription id, shown to partners; URLs use the integer key.
+    subscription_id = models.UUIDField(_("subscription id"), default=uuid.uuid4, unique=True, editable=False)
+    friendly_name = models.CharField(_("name"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    # None: bought directly from Microsoft.
+    sold_by = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscriptions_sold",
+        verbose_name=_("sold by"),
+    )
+    created_on = models.DateField(_("created on"), default=timezone.localdate)
+    term_end = models.DateField(_("term end"))
+    upgraded_to = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="upgraded_from",
+        verbose_name=_("upgraded to"),
+    )
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["customer", "friendly_name", "pk"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="subscription_quantity_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "pending", "suspended", "expired", "disabled", "deleted"]),
+                name="subscription_status_valid",
+            ),
+            # Only a cancelled subscription can point at what replaced it.
+            models.CheckConstraint(
+                condition=Q(upgraded_to__isnull=True) | Q(status="deleted"),
+                name="upgraded_subscription_is_cancelled",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__gt=F("created_on")), name="term_ends_after_creation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.friendly_name} ({self.customer})"
+
+    def next_anniversary(self, today: datetime.date) -> datetime.date:
+        """The first billing anniversary after `today` (monthly, on the creation day)."""
+        months = (today.year - self.created_on.year) * 12 + today.month - self.created_on.month
+        candidate = add_months(self.created_on, months)
+        if candidate <= today:
+            candidate = add_months(self.created_on, months + 1)
+        return candidate
+
+    def channel_for(self, partner: Partner | None) -> str:
+        """Who sold it, as the viewing partner may be told (never another partner's name)."""
+        if self.sold_by_id is None:
+            return Channel.DIRECT
+        if partner is not None and self.sold_by_id == partner.pk:
+            return Channel.THIS_PARTNER
+        return Channel.OTHER_PARTNER
+
+
+class Channel(models.TextChoices):
+    """A subscription's channel as seen by one partner (DOMAIN.md section 3)."""
+
+    THIS_PARTNER = "this_partner", _("This partner")
+    OTHER_PARTNER = "other_partner", _("Another partner")
+    DIRECT = "direct", _("Directly from Microsoft")
+
+
+class LicenseAssignment(models.Model):
+    """One user's license from one subscription, with the plans switched off for that user."""
+
+    user = models.ForeignKey(
+        CustomerUser, on_delete=models.CASCADE, related_name="licenses", verbose_name=_("user")
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="licenses", verbose_name=_("subscription")
+    )
+    disabled_plans = models.ManyToManyField(
+        ServicePlan, blank=True, related_name="+", verbose_name=_("disabled service plans")
+    )
+
+    class Meta:
+        verbose_name = _("license assignment")
+        verbose_name_plural = _("license assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "subscription"], name="one_license_per_user_and_subscription"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} / {self.subscription.friendly_name}"
+
+
+# --- The operation log ----------------------------------------------------------------------
+
+
+class Operation(models.Model):
+    """One attempt at changing a subscription: an upgrade or a quantity change.
+
+    Append-only: it is the one table a refused or failed attempt writes (DOMAIN.md s. 5).
+    Reasons, outcomes and service changes are stored as codes and parameters and put into
+    words only when shown, so the same record reads in English and in French.
+    """
+
+    class Kind(models.TextChoices):
+        UPGRADE = "upgrade", _("Upgrade")
+        QUANTITY_CHANGE = "quantity_change", _("Quantity change")
+
+    class Result(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Succeeded")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    class UpgradeType(models.TextChoices):
+        WITH_LICENSE_TRANSFER = "upgrade_with_license_transfer", _("Upgrade with license transfer")
+        UPGRADE_ONLY = "upgrade_only", _("Upgrade only (no license transfer)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="operations", verbose_name=_("partner")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="operations", verbose_name=_("customer")
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="operations",
+        verbose_name=_("subscription"),
+    )
+    target_offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target offer"),
+    )
+    target_subscription = models.OneToOneField(
+        Subscription,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="created_by_operation",
+        verbose_name=_("new subscription"),
+    )
+    upgrade_type = models.CharField(_("upgrade type"), max_length=32, choices=UpgradeType.choices, blank=True)
+    previous_quantity = models.PositiveIntegerField(_("previous quantity"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    # The one-time token of the form; bound only by a success (see the constraints).
+    token = models.UUIDField(_("token"), null=True, blank=True)
+    reason_code = models.CharField(_("reason"), max_length=50, blank=True)
+    reason_params = models.JSONField(_("reason details"), default=dict, blank=True)
+    # Upgrade-wide service changes for every moved account: {"changed": [...], "lost": [...],
+    # "added": [...]}, each item a family plus plan ids.
+    service_changes = models.JSONField(_("service changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"],
+                condition=Q(result="succeeded"),
+                name="token_bound_by_one_success",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(kind="upgrade", result="succeeded"),
+                name="one_successful_upgrade_per_subscription",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["upgrade", "quantity_change"]), name="operation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["succeeded", "refused", "failed"]),
+                name="operation_result_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result="succeeded", kind="upgrade") | Q(target_subscription__isnull=False),
+                name="successful_upgrade_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subscription_id}: {self.get_result_display()}"
+
+
+class AffectedAccount(models.Model):
+    """One user account an upgrade touched: what happened, and the services concerned."""
+
+    class Outcome(models.TextChoices):
+        MOVED = "moved", _("Moved")
+        NOT_MOVED = "not_moved", _("Not moved")
+        MANUAL_ASSIGNMENT = "manual_assignment", _("Needs a manual assignment")
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="affected_accounts", verbose_name=_("operation")
+    )
+    # Copied so the report still reads after the account is renamed or removed.
+    user = models.ForeignKey(
+        CustomerUser, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    user_object_id = models.UUIDField(_("object id"))
+    display_name = models.CharField(_("account name"), max_length=200)
+    user_principal_name = models.CharField(_("user principal name"), max_length=320)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # Partner Center's licenseErrors code, e.g. MutuallyExclusiveViolation; blank when moved.
+    error_code = models.CharField(_("error code"), max_length=50, blank=True)
+    # [{"code": ..., "params": {...}}]: the services concerned for this account only.
+    services = models.JSONField(_("services"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["operation", "user_principal_name"]
+        verbose_name = _("affected account")
+        verbose_name_plural = _("affected accounts")
+
+    def __str__(self):
+        return f"{self.user_principal_name}: {self.get_outcome_display()}"
+
+
+class BillingLine(models.Model):
+    """One line of an operation's billing impact, in the customer's currency."""
+
+    class Kind(models.TextChoices):
+        CANCELLATION_CREDIT = "cancellation_credit", _("Credit for the cancelled subscription")
+        NEW_SUBSCRIPTION_CHARGE = "new_subscription_charge", _("Charge for the new subscription")
+        LICENSES_ADDED = "licenses_added", _("Licenses added")
+        LICENSES_REMOVED = "licenses_removed", _("Licenses removed")
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="billing_lines", verbose_name=_("operation")
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="billing_lines", verbose_name=_("subscription")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    monthly_price = models.DecimalField(_("monthly price"), max_digits=12, decimal_places=2)
+    daily_price = models.DecimalField(
+        _("daily price"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("licenses"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    class Meta:
+        ordering = ["operation", "pk"]
+        verbose_name = _("billing line")
+        verbose_name_plural = _("billing lines")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount} {self.currency}"
