@@ -1,5 +1,264 @@
-"""The catalog of DOMAIN.md section 2, shipped as data."""
+"""The catalog of DOMAIN.md section 2, shipped as data.
+
+`load_catalog` writes it into the database. Migration 0002 calls it with the historical models so
+a fresh database has the catalog; `seed_demo` and the test fixtures call it with the real models
+(a flushed test database has lost the migration's rows). It is idempotent: each catalog row is
+found by its natural key (offer name, service plan id, offer and currency, source and target) and
+only written when it differs. Rows the catalog does not name (an offer, price or upgrade path an
+admin added) are left alone; an offer's service plans are the catalog's exactly, since they define
+the offer.
+"""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+# Partner Center has no public SKU ids for the India offers; these are ours, fixed forever so the
+# demo and the tests can rely on them.
+BUSINESS_INDIA_SKU_ID = "62ae2f53-0878-4d6f-99b9-d230d15ddd4c"
+ESSENTIALS_INDIA_SKU_ID = "b90d96c9-afc3-4e11-950f-695dd38b5b5d"
+PREMIUM_INDIA_SKU_ID = "1d5c626c-5257-427a-ac07-8a3fcad02a2f"
+
+INDIA = "IN"
+EVERY_MARKET = ""
+ENTERPRISE_MAX = 10_000_000
+BUSINESS_MAX = 300
+
+# (plan id, friendly name, family). Two plans of one family never go to one user at once.
+SERVICE_PLANS = [
+    ("EXCHANGE_S_STANDARD", "Exchange Online (Plan 1)", "Exchange Online"),
+    ("EXCHANGE_S_ENTERPRISE", "Exchange Online (Plan 2)", "Exchange Online"),
+    ("ONEDRIVESTANDARD", "OneDrive for Business (Plan 1)", "SharePoint Online"),
+    ("SHAREPOINTSTANDARD", "SharePoint Online (Plan 1)", "SharePoint Online"),
+    ("SHAREPOINTENTERPRISE", "SharePoint Online (Plan 2)", "SharePoint Online"),
+    ("SHAREPOINTWAC", "Office Online", "Office Online"),
+    ("OFFICE_BUSINESS", "Office 365 Business desktop apps", "Office desktop apps"),
+    ("OFFICESUBSCRIPTION", "Office 365 ProPlus desktop apps", "Office desktop apps"),
+    ("MCOSTANDARD", "Skype for Business Online (Plan 2)", "Skype for Business Online"),
+    ("TEAMS1", "Microsoft Teams", "Microsoft Teams"),
+    ("YAMMER_ENTERPRISE", "Yammer Enterprise", "Yammer"),
+    ("PROJECTWORKMANAGEMENT", "Microsoft Planner", "Microsoft Planner"),
+    ("MICROSOFTBOOKINGS", "Microsoft Bookings", "Microsoft Bookings"),
+    ("O365_SB_Relationship_Management", "Outlook Customer Manager", "Outlook Customer Manager"),
+    ("Deskless", "Microsoft StaffHub", "Microsoft StaffHub"),
+    ("STREAM_O365_E1", "Microsoft Stream for O365 E1", "Microsoft Stream"),
+    ("STREAM_O365_E3", "Microsoft Stream for O365 E3", "Microsoft Stream"),
+    ("STREAM_O365_E5", "Microsoft Stream for O365 E5", "Microsoft Stream"),
+    ("RMS_S_ENTERPRISE", "Azure Rights Management", "Azure Rights Management"),
+    ("BI_AZURE_P2", "Power BI Pro", "Power BI"),
+    ("MCOEV", "Phone System", "Phone System"),
+    ("MCOMEETADV", "Audio Conferencing", "Audio Conferencing"),
+    ("THREAT_INTELLIGENCE", "Office 365 Advanced Threat Protection (Plan 2)", "Advanced Threat Protection"),
+    ("SWAY", "Sway", "Sway"),
+    ("FORMS_PLAN_E1", "Microsoft Forms (Plan E1)", "Microsoft Forms"),
+    ("FORMS_PLAN_E3", "Microsoft Forms (Plan E3)", "Microsoft Forms"),
+    ("FORMS_PLAN_E5", "Microsoft Forms (Plan E5)", "Microsoft Forms"),
+]
+
+BUSINESS_PLANS = ("ONEDRIVESTANDARD", "SHAREPOINTWAC", "OFFICE_BUSINESS", "SWAY", "FORMS_PLAN_E1")
+ESSENTIALS_PLANS = (
+    "EXCHANGE_S_STANDARD",
+    "SHAREPOINTSTANDARD",
+    "SHAREPOINTWAC",
+    "MCOSTANDARD",
+    "TEAMS1",
+    "YAMMER_ENTERPRISE",
+    "PROJECTWORKMANAGEMENT",
+    "SWAY",
+    "FORMS_PLAN_E1",
+)
+PREMIUM_PLANS = (
+    *ESSENTIALS_PLANS,
+    "OFFICE_BUSINESS",
+    "MICROSOFTBOOKINGS",
+    "O365_SB_Relationship_Management",
+    "Deskless",
+)
+PROPLUS_PLANS = ("ONEDRIVESTANDARD", "SHAREPOINTWAC", "OFFICESUBSCRIPTION", "SWAY", "FORMS_PLAN_E1")
+E1_PLANS = (*ESSENTIALS_PLANS, "Deskless", "STREAM_O365_E1")
+E3_PLANS = (
+    "EXCHANGE_S_ENTERPRISE",
+    "SHAREPOINTENTERPRISE",
+    "SHAREPOINTWAC",
+    "OFFICESUBSCRIPTION",
+    "MCOSTANDARD",
+    "TEAMS1",
+    "YAMMER_ENTERPRISE",
+    "PROJECTWORKMANAGEMENT",
+    "Deskless",
+    "STREAM_O365_E3",
+    "RMS_S_ENTERPRISE",
+    "SWAY",
+    "FORMS_PLAN_E3",
+)
+E5_PLANS = (
+    *(plan for plan in E3_PLANS if plan not in {"STREAM_O365_E3", "FORMS_PLAN_E3"}),
+    "STREAM_O365_E5",
+    "FORMS_PLAN_E5",
+    "BI_AZURE_P2",
+    "MCOEV",
+    "MCOMEETADV",
+    "THREAT_INTELLIGENCE",
+)
 
 
-def load_catalog(apps=None):
-    """Create or update every offer, plan, price and upgrade path; idempotent."""
+@dataclass(frozen=True)
+class CatalogOffer:
+    name: str
+    sku_part_number: str
+    sku_id: str
+    sold_in: str
+    not_sold_in: str
+    max_quantity: int
+    # Currency -> list price per license per month; a missing currency has no price.
+    prices: dict[str, str]
+    plans: tuple[str, ...]
+    min_quantity: int = 1
+
+
+def _offer(name, sku_part_number, sku_id, markets, max_quantity, plans, prices) -> CatalogOffer:
+    sold_in, not_sold_in = markets
+    return CatalogOffer(name, sku_part_number, sku_id, sold_in, not_sold_in, max_quantity, prices, plans)
+
+
+ALL_BUT_INDIA = (EVERY_MARKET, INDIA)
+ONLY_INDIA = (INDIA, "")
+ALL = (EVERY_MARKET, "")
+
+# fmt: off
+OFFERS = [
+    # name, SKU part number; SKU id, (sold in, not sold in), max seats, service plans; prices
+    _offer("Office 365 Business", "O365_BUSINESS",
+           "cdd28e44-67e3-425e-be4c-737fab2899d3", ALL_BUT_INDIA, BUSINESS_MAX, BUSINESS_PLANS,
+           {"USD": "8.25", "EUR": "8.80"}),
+    _offer("Office 365 Business Essentials", "O365_BUSINESS_ESSENTIALS",
+           "3b555118-da6a-4418-894f-7df1e2096870", ALL_BUT_INDIA, BUSINESS_MAX, ESSENTIALS_PLANS,
+           {"USD": "5.00", "EUR": "4.20"}),
+    _offer("Office 365 Business Premium", "O365_BUSINESS_PREMIUM",
+           "f245ecc8-75af-4f8e-b61f-27d8114de5f3", ALL_BUT_INDIA, BUSINESS_MAX, PREMIUM_PLANS,
+           {"USD": "12.50", "EUR": "10.50"}),
+    _offer("Office 365 Business India", "O365_BUSINESS (IN)",
+           BUSINESS_INDIA_SKU_ID, ONLY_INDIA, BUSINESS_MAX, BUSINESS_PLANS,
+           {"INR": "500.00"}),
+    _offer("Office 365 Business Essentials India", "O365_BUSINESS_ESSENTIALS (IN)",
+           ESSENTIALS_INDIA_SKU_ID, ONLY_INDIA, BUSINESS_MAX, ESSENTIALS_PLANS,
+           {"INR": "300.00"}),
+    _offer("Office 365 Business Premium India", "O365_BUSINESS_PREMIUM (IN)",
+           PREMIUM_INDIA_SKU_ID, ONLY_INDIA, BUSINESS_MAX, PREMIUM_PLANS,
+           {"INR": "750.00"}),
+    _offer("Office 365 ProPlus", "OFFICESUBSCRIPTION",
+           "c2273bd0-dff7-4215-9ef5-2c7bcfb06425", ALL, ENTERPRISE_MAX, PROPLUS_PLANS,
+           {"USD": "12.00", "EUR": "10.50", "INR": "720.00"}),
+    _offer("Office 365 Enterprise E1", "STANDARDPACK",
+           "18181a46-0d4e-45cd-891e-60aabd171b4e", ALL, ENTERPRISE_MAX, E1_PLANS,
+           {"USD": "8.00", "EUR": "6.70", "INR": "480.00"}),
+    _offer("Office 365 Enterprise E3", "ENTERPRISEPACK",
+           "6fd2c87f-b296-42f0-b197-1e91e994b900", ALL, ENTERPRISE_MAX, E3_PLANS,
+           {"USD": "20.00", "EUR": "19.70", "INR": "1200.00"}),
+    _offer("Office 365 Enterprise E5", "ENTERPRISEPREMIUM",
+           "c7df2760-2c81-4ef7-b578-5b5392b571df", ALL, ENTERPRISE_MAX, E5_PLANS,
+           {"USD": "35.00", "EUR": "33.70", "INR": "2100.00"}),
+    _offer("Power BI Pro", "POWER_BI_PRO",
+           "f8a1db68-be16-40ed-86d5-cb42ce701560", ALL, ENTERPRISE_MAX, ("BI_AZURE_P2",),
+           {"USD": "9.99", "EUR": "8.40", "INR": "600.00"}),
+    _offer("Exchange Online (Plan 1)", "EXCHANGESTANDARD",
+           "4b9405b0-7788-4568-add1-99614e613b69", ALL, ENTERPRISE_MAX, ("EXCHANGE_S_STANDARD",),
+           {"USD": "4.00", "EUR": "3.40", "INR": "240.00"}),
+]
+# fmt: on
+
+# Partner Center's table of supported upgrades (the seed article). The India rows go to Business
+# Premium India, never to Business Premium (the article's footnote).
+UPGRADE_PATHS = {
+    "Office 365 Business": [
+        "Office 365 Business Premium",
+        "Office 365 ProPlus",
+        "Office 365 Enterprise E3",
+        "Office 365 Enterprise E5",
+    ],
+    "Office 365 Business Premium": ["Office 365 Enterprise E3", "Office 365 Enterprise E5"],
+    "Office 365 Business Essentials": [
+        "Office 365 Business Premium",
+        "Office 365 Enterprise E1",
+        "Office 365 Enterprise E3",
+        "Office 365 Enterprise E5",
+    ],
+    "Office 365 Business India": [
+        "Office 365 Business Premium India",
+        "Office 365 ProPlus",
+        "Office 365 Enterprise E3",
+        "Office 365 Enterprise E5",
+    ],
+    "Office 365 Business Essentials India": [
+        "Office 365 Business Premium India",
+        "Office 365 Enterprise E1",
+        "Office 365 Enterprise E3",
+        "Office 365 Enterprise E5",
+    ],
+}
+
+
+def _models(apps):
+    if apps is None:
+        from subscriptions.models import Offer, OfferPrice, ServicePlan, UpgradePath
+
+        return Offer, OfferPrice, ServicePlan, UpgradePath
+    return (
+        apps.get_model("subscriptions", "Offer"),
+        apps.get_model("subscriptions", "OfferPrice"),
+        apps.get_model("subscriptions", "ServicePlan"),
+        apps.get_model("subscriptions", "UpgradePath"),
+    )
+
+
+def _ensure(model, lookup: dict, values: dict):
+    """The row found by `lookup`, created or updated to `values`; saved only when it differs."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values)
+    changed = [field for field, value in values.items() if getattr(row, field) != value]
+    if changed:
+        for field in changed:
+            setattr(row, field, values[field])
+        row.save(update_fields=changed)
+    return row
+
+
+def load_catalog(apps=None) -> dict:
+    """Write the catalog into the database; returns the catalog's offers by name.
+
+    `apps` is a migration's historical app registry; None uses the real models.
+    """
+    Offer, OfferPrice, ServicePlan, UpgradePath = _models(apps)
+
+    # One transaction: a half-written catalog would make every eligibility answer wrong.
+    with transaction.atomic():
+        plans = {
+            plan_id: _ensure(ServicePlan, {"plan_id": plan_id}, {"name": name, "family": family})
+            for plan_id, name, family in SERVICE_PLANS
+        }
+        offers = {}
+        for item in OFFERS:
+            offer = _ensure(
+                Offer,
+                {"name": item.name},
+                {
+                    "sku_part_number": item.sku_part_number,
+                    "sku_id": uuid.UUID(item.sku_id),
+                    "sold_in": item.sold_in,
+                    "not_sold_in": item.not_sold_in,
+                    "min_quantity": item.min_quantity,
+                    "max_quantity": item.max_quantity,
+                },
+            )
+            offer.service_plans.set([plans[plan_id] for plan_id in item.plans])
+            for currency, amount in item.prices.items():
+                price = {"monthly_price": Decimal(amount)}
+                _ensure(OfferPrice, {"offer": offer, "currency": currency}, price)
+            offers[item.name] = offer
+        for source, targets in UPGRADE_PATHS.items():
+            for target in targets:
+                UpgradePath.objects.get_or_create(source_offer=offers[source], target_offer=offers[target])
+        return offers
