@@ -36,3 +36,15 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def catalog(db):
+    """The catalog of DOMAIN.md section 2, as offers by name.
+
+    Migration 0002 loads it, but transactional and live-server tests flush the database between
+    tests, which removes it: this reloads it (a no-op when it is already there).
+    """
+    from subscriptions.catalog import load_catalog
+
+    return load_catalog()
