@@ -1,0 +1,121 @@
+"""What a person does on each page, in Playwright's role and label locators (the a11y contract)."""
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import Locator, Page, expect
+
+from subscriptions.models import Subscription
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+FABRIKAM = "Fabrikam Cloud Solutions"
+UPGRADE_NOW = "Upgrade now"
+E3 = "Office 365 Enterprise E3"
+
+
+def fabrikam_subscription(customer_name: str) -> Subscription:
+    """The one subscription Fabrikam sold to this demo customer (DOMAIN.md section 7)."""
+    return Subscription.objects.select_related("offer", "customer").get(
+        customer__name=customer_name, sold_by__name=FABRIKAM
+    )
+
+
+def open_customer(page: Page, base_url: str, customer_name: str) -> None:
+    page.goto(f"{base_url}/customers/")
+    page.get_by_role("link", name=customer_name, exact=True).click()
+    expect(page.get_by_role("heading", name=customer_name, exact=True)).to_be_visible()
+
+
+def upgrade_options_button(page: Page, subscription_name: str) -> Locator:
+    return page.get_by_role("button", name=f"Upgrade options for {subscription_name}", exact=True)
+
+
+def any_upgrade_options_button(page: Page) -> Locator:
+    return page.get_by_role("button", name=re.compile(r"^Upgrade options for "))
+
+
+def upgrade_now_links(page: Page) -> Locator:
+    # include_hidden: a closed menu must not hide a link that should not be there at all.
+    return page.get_by_role("link", name=UPGRADE_NOW, exact=True, include_hidden=True)
+
+
+def controlled_panel(page: Page, button: Locator) -> Locator:
+    panel_id = button.get_attribute("aria-controls")
+    assert panel_id, "the disclosure button names the panel it controls (aria-controls)"
+    return page.locator(f"[id='{panel_id}']")
+
+
+def name_and_button_geometry(button: Locator) -> dict:
+    """The text before the button in its cell, and where the last word of it and the button sit."""
+    return button.evaluate(
+        """(button) => {
+        const cell = button.closest('td, th, [role=cell], [role=gridcell], [role=rowheader], li');
+        if (!cell) return {cell: false};
+        const before = document.createRange();
+        before.setStart(cell, 0);
+        before.setEndBefore(button);
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        let last = null;
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (!(node.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+            if (node.textContent.trim()) last = node;
+        }
+        if (!last) return {cell: true, textBefore: ''};
+        const range = document.createRange();
+        range.selectNodeContents(last);
+        const rects = range.getClientRects();
+        const name = rects[rects.length - 1];
+        const box = button.getBoundingClientRect();
+        return {
+            cell: true,
+            textBefore: before.toString().replace(/\\s+/g, ' ').trim(),
+            nameRight: name.right, nameTop: name.top, nameBottom: name.bottom,
+            buttonLeft: box.left, buttonTop: box.top, buttonBottom: box.bottom,
+        };
+    }"""
+    )
+
+
+def assert_right_after_name(button: Locator, subscription_name: str) -> None:
+    """The seed: 'an informational icon right after the subscription name'."""
+    geometry = name_and_button_geometry(button)
+    assert geometry["cell"], "the icon sits in the subscription's table cell"
+    assert geometry["textBefore"].endswith(subscription_name), geometry
+    gap = geometry["buttonLeft"] - geometry["nameRight"]
+    assert -1 <= gap <= 32, f"icon {gap:.0f}px after the name: {geometry}"
+    same_line = min(geometry["nameBottom"], geometry["buttonBottom"]) - max(
+        geometry["nameTop"], geometry["buttonTop"]
+    )
+    assert same_line > 0, f"icon on the name's line: {geometry}"
+
+
+def target_radio(page: Page, offer_name: str) -> Locator:
+    # The label begins with the offer's full name; the price and comparison may follow.
+    return page.get_by_role("radio", name=re.compile(rf"^{re.escape(offer_name)}\b(?! India)"))
+
+
+def billing_preview(page: Page) -> Locator:
+    return page.locator("#billing-preview")
+
+
+def money(amount: Decimal) -> str:
+    """How an amount's digits read in en-US (sign and currency symbol left out)."""
+    return f"{abs(amount):,.2f}"
+
+
+def wait_for_preview_change(page: Page, before: str) -> str:
+    preview = billing_preview(page)
+    expect(preview).not_to_have_text(before)
+    expect(preview).not_to_have_attribute("aria-busy", "true")
+    return preview.inner_text()
+
+
+def affected_table(page: Page) -> Locator:
+    return page.get_by_role("table", name=re.compile(r"accounts and services", re.IGNORECASE))
+
+
+def body_text(page: Page) -> str:
+    return page.locator("body").inner_text()
