@@ -1,0 +1,151 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions.models import (
+    AffectedAccount,
+    BillingLine,
+    LicenseAssignment,
+    Offer,
+    OfferPrice,
+    Operation,
+    ServicePlan,
+    Subscription,
+    UpgradePath,
+)
+
+
+class OfferPriceInline(admin.TabularInline):
+    model = OfferPrice
+    extra = 0
+
+
+class UpgradePathInline(admin.TabularInline):
+    """The offer's possible upgrades, edited on the source offer's page."""
+
+    model = UpgradePath
+    fk_name = "source_offer"
+    extra = 1
+    verbose_name = _("possible upgrade")
+    verbose_name_plural = _("possible upgrades")
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["name", "sku_part_number", "sku_id", "sold_in", "not_sold_in", "max_quantity"]
+    search_fields = ["name", "sku_part_number", "sku_id"]
+    filter_horizontal = ["service_plans"]
+    inlines = [OfferPriceInline, UpgradePathInline]
+
+
+@admin.register(ServicePlan)
+class ServicePlanAdmin(admin.ModelAdmin):
+    list_display = ["plan_id", "name", "family"]
+    list_filter = ["family"]
+    search_fields = ["plan_id", "name", "family"]
+
+
+@admin.register(UpgradePath)
+class UpgradePathAdmin(admin.ModelAdmin):
+    list_display = ["source_offer", "target_offer"]
+    list_filter = ["source_offer", "target_offer"]
+    list_select_related = ["source_offer", "target_offer"]
+
+
+@admin.register(OfferPrice)
+class OfferPriceAdmin(admin.ModelAdmin):
+    list_display = ["offer", "currency", "monthly_price"]
+    list_filter = ["currency", "offer"]
+    list_select_related = ["offer"]
+
+
+class ChannelFilter(admin.SimpleListFilter):
+    """Who sold it; in the admin there is no viewing partner, so: a partner, or Microsoft."""
+
+    title = _("channel")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return [("partner", _("Through a partner")), ("direct", _("Directly from Microsoft"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "partner":
+            return queryset.filter(sold_by__isnull=False)
+        if self.value() == "direct":
+            return queryset.filter(sold_by__isnull=True)
+        return queryset
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["friendly_name", "customer", "offer", "quantity", "status", "sold_by", "created_on"]
+    list_filter = ["status", ChannelFilter, "sold_by", "offer"]
+    list_select_related = ["customer", "offer", "sold_by"]
+    search_fields = ["friendly_name", "customer__name", "customer__domain", "subscription_id"]
+    autocomplete_fields = ["customer", "upgraded_to"]
+    readonly_fields = ["subscription_id"]
+    date_hierarchy = "created_on"
+
+
+@admin.register(LicenseAssignment)
+class LicenseAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "subscription"]
+    list_select_related = ["user", "subscription", "subscription__customer"]
+    search_fields = ["user__user_principal_name", "subscription__friendly_name"]
+    autocomplete_fields = ["user", "subscription"]
+    filter_horizontal = ["disabled_plans"]
+
+
+class ReadOnlyAdminMixin:
+    """The operation log is append-only: the admin shows it and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AffectedAccountInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AffectedAccount
+    fields = ["display_name", "user_principal_name", "outcome", "error_code", "services"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = False
+
+
+class BillingLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = BillingLine
+    fields = [
+        "kind",
+        "subscription",
+        "quantity",
+        "monthly_price",
+        "daily_price",
+        "days",
+        "amount",
+        "currency",
+    ]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Operation)
+class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "result",
+        "actor",
+        "partner",
+        "customer",
+        "subscription",
+        "reason_code",
+    ]
+    list_filter = ["kind", "result", "partner", "upgrade_type"]
+    list_select_related = ["actor", "partner", "customer", "subscription"]
+    search_fields = ["customer__name", "subscription__friendly_name", "actor__username", "reason_code"]
+    date_hierarchy = "created_at"
+    inlines = [BillingLineInline, AffectedAccountInline]

@@ -12,7 +12,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings):
+    # Real password hashing costs ~0.3 s a user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest storage needs collectstatic first ("Missing staticfiles manifest entry").
     settings.STORAGES = {
         **settings.STORAGES,
@@ -48,3 +50,21 @@ def catalog(db):
     from subscriptions.catalog import load_catalog
 
     return load_catalog()
+
+
+@pytest.fixture
+def demo(db):
+    """`seed_demo` run quietly: DOMAIN.md section 7, as a `subscriptions.demo.DemoData`.
+
+    `demo.fabrikam`, `demo.northwind`, `demo.users["demo"]`, `demo.customers["Litware, Inc."]`,
+    `demo.passwords["demo"]`. Works in transactional and live-server tests too (it reloads the
+    catalog). pytest-django turns DEBUG off, hence the flag.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from subscriptions.demo import demo_data
+
+    call_command("seed_demo", allow_demo_passwords=True, stdout=StringIO())
+    return demo_data()
