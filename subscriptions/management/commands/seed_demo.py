@@ -1,0 +1,81 @@
+"""`python manage.py seed_demo`: the demo data of DOMAIN.md section 7 (see `subscriptions.demo`)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from subscriptions import demo
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Create the demo partners, sign-ins, customers, subscriptions, users, licenses and grants "
+        "(only what is missing), and print the sign-ins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=gettext_lazy("Delete the demo data (and the scale customers) first, then create it again."),
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help=gettext_lazy('Also give Fabrikam the customers "Scale Customer 0001" .. N, for load work.'),
+        )
+        parser.add_argument(
+            "--allow-demo-passwords",
+            action="store_true",
+            help=gettext_lazy("Create the well-known demo passwords even though DEBUG is off."),
+        )
+
+    def handle(self, *args, reset, scale, allow_demo_passwords, **options):
+        # The demo passwords are printed in the README: on a real server they would be a way in.
+        if not settings.DEBUG and not allow_demo_passwords:
+            raise CommandError(
+                _(
+                    "DEBUG is off: seed_demo would create sign-ins with well-known passwords. "
+                    "Run it on a local demo, or pass --allow-demo-passwords if you really mean it."
+                )
+            )
+        if scale < 0:
+            raise CommandError(_("--scale takes a number of customers, 0 or more."))
+        if reset:
+            demo.reset_demo()
+        demo.seed_demo()
+        added = demo.seed_scale(scale) if scale else 0
+        if options["verbosity"] >= 1:
+            self._print_summary(scale=scale, added=added)
+            self._print_logins()
+
+    def _print_summary(self, *, scale, added):
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo data ready: %(count)d customers.") % {"count": len(demo.CUSTOMERS)})
+        )
+        if scale:
+            self.stdout.write(
+                _("Scale customers: %(added)d added, %(total)d asked for.") % {"added": added, "total": scale}
+            )
+
+    def _print_logins(self):
+        headers = (_("User"), _("Password"), _("Partner"), _("Role"))
+        rows = [
+            (login.username, login.password, login.partner or _("(Django admin)"), login.role)
+            for login in [*demo.LOGINS, demo.SUPERUSER]
+        ]
+        widths = [max(len(str(row[column])) for row in [headers, *rows]) for column in range(len(headers))]
+        self.stdout.write("")
+        self.stdout.write(_("Sign in at %(url)s with:") % {"url": demo.SITE_URL})
+        for row in [headers, *rows]:
+            self.stdout.write(
+                "  "
+                + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )
+        self.stdout.write(
+            _("Django admin: %(url)s") % {"url": demo.SITE_URL.rstrip("/") + reverse("admin:index")}
+        )
