@@ -1,0 +1,279 @@
+"""Which offers a subscription may be upgraded to, and why not the others (DOMAIN.md section 4).
+
+Side-effect free: it only reads. A whole page of subscriptions is answered with a fixed number
+of queries (one per kind of fact: customers, paths, holdings, grants, offers with their plans
+and prices), whatever the page size; `upgrade_options` is the page of one.
+
+The eligibility of a subscription depends on the viewing partner only through the grant of the
+partner that sold it (`sold_by`): channels in reasons are relative to that partner.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from customers.models import Customer, DelegatedAdminGrant
+from subscriptions import reasons
+from subscriptions.models import Channel, Offer, Operation, ServicePlan, Subscription, UpgradePath
+from subscriptions.reasons import Reason
+
+
+@dataclass(frozen=True)
+class ServiceComparison:
+    """The target's services beside the source's, family by family.
+
+    `changed` holds (from_plan, to_plan) pairs: a plan change inside a family (Exchange Online
+    Plan 1 to Plan 2) is a changed service, not an added one.
+    """
+
+    gained: tuple[ServicePlan, ...] = ()
+    changed: tuple[tuple[ServicePlan, ServicePlan], ...] = ()
+    lost: tuple[ServicePlan, ...] = ()
+    kept: tuple[ServicePlan, ...] = ()
+
+    @property
+    def added_families(self) -> frozenset[str]:
+        return frozenset(plan.family for plan in self.gained)
+
+
+@dataclass(frozen=True)
+class UpgradeOption:
+    target_offer: Offer
+    is_eligible: bool
+    upgrade_type: str
+    default_quantity: int
+    reasons: tuple[Reason, ...]
+    monthly_price: Decimal | None
+    currency: str
+    service_changes: ServiceComparison
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
+
+
+def compare_services(source_offer: Offer, target_offer: Offer) -> ServiceComparison:
+    """Families of the target's plans against the source's (plans must be prefetched or cheap)."""
+    return _compare(list(source_offer.service_plans.all()), list(target_offer.service_plans.all()))
+
+
+def _by_family(plans: Iterable[ServicePlan]) -> dict[str, ServicePlan]:
+    # An offer carries at most one plan per family (that is what a family means).
+    return {plan.family: plan for plan in sorted(plans, key=lambda plan: plan.plan_id)}
+
+
+def _compare(source_plans: list[ServicePlan], target_plans: list[ServicePlan]) -> ServiceComparison:
+    source, target = _by_family(source_plans), _by_family(target_plans)
+    gained, changed, kept = [], [], []
+    for family in sorted(target):
+        to_plan = target[family]
+        from_plan = source.get(family)
+        if from_plan is None:
+            gained.append(to_plan)
+        elif from_plan.plan_id == to_plan.plan_id:
+            kept.append(to_plan)
+        else:
+            changed.append((from_plan, to_plan))
+    lost = [source[family] for family in sorted(source) if family not in target]
+    return ServiceComparison(gained=tuple(gained), changed=tuple(changed), lost=tuple(lost), kept=tuple(kept))
+
+
+def _channel(holding_sold_by_id: int | None, source_sold_by_id: int | None) -> str:
+    if holding_sold_by_id is None:
+        return Channel.DIRECT.value
+    if holding_sold_by_id == source_sold_by_id:
+        return Channel.THIS_PARTNER.value
+    return Channel.OTHER_PARTNER.value
+
+
+@dataclass(frozen=True)
+class _Holding:
+    pk: int
+    customer_id: int
+    offer_id: int
+    sold_by_id: int | None
+
+
+class _Facts:
+    """Everything eligibility reads for a set of subscriptions, loaded in bulk once."""
+
+    def __init__(self, subscriptions: list[Subscription], *, today: datetime.date, extra_offer_ids=()):
+        self.today = today
+        customer_ids = {s.customer_id for s in subscriptions}
+        self.customers = Customer.objects.in_bulk(customer_ids)
+
+        self.paths: dict[int, list[int]] = defaultdict(list)
+        for source_id, target_id in UpgradePath.objects.filter(
+            source_offer_id__in={s.offer_id for s in subscriptions}
+        ).values_list("source_offer_id", "target_offer_id"):
+            self.paths[source_id].append(target_id)
+
+        self.holdings: dict[int, list[_Holding]] = defaultdict(list)
+        for row in Subscription.objects.filter(
+            customer_id__in=customer_ids, status=Subscription.Status.ACTIVE
+        ).values_list("pk", "customer_id", "offer_id", "sold_by_id"):
+            holding = _Holding(*row)
+            self.holdings[holding.customer_id].append(holding)
+
+        self.grants = {
+            (grant.partner_id, grant.customer_id): grant
+            for grant in DelegatedAdminGrant.objects.filter(
+                customer_id__in=customer_ids,
+                partner_id__in={s.sold_by_id for s in subscriptions if s.sold_by_id is not None},
+                service=DelegatedAdminGrant.Service.OFFICE365,
+            )
+        }
+
+        offer_ids = {s.offer_id for s in subscriptions} | set(extra_offer_ids)
+        offer_ids |= {target for targets in self.paths.values() for target in targets}
+        offer_ids |= {h.offer_id for holdings in self.holdings.values() for h in holdings}
+        self.offers = {
+            offer.pk: offer
+            for offer in Offer.objects.filter(pk__in=offer_ids).prefetch_related("service_plans", "prices")
+        }
+        self._comparisons: dict[tuple[int, int], ServiceComparison] = {}
+
+    def targets_of(self, subscription: Subscription) -> list[Offer]:
+        targets = [self.offers[pk] for pk in self.paths.get(subscription.offer_id, ())]
+        return sorted(targets, key=lambda offer: offer.name)
+
+    def comparison(self, source_id: int, target_id: int) -> ServiceComparison:
+        key = (source_id, target_id)
+        if key not in self._comparisons:
+            self._comparisons[key] = _compare(
+                list(self.offers[source_id].service_plans.all()),
+                list(self.offers[target_id].service_plans.all()),
+            )
+        return self._comparisons[key]
+
+    def families(self, offer_id: int) -> dict[str, list[ServicePlan]]:
+        families = defaultdict(list)
+        for plan in self.offers[offer_id].service_plans.all():
+            families[plan.family].append(plan)
+        return families
+
+    def price(self, offer: Offer, currency: str) -> Decimal | None:
+        for price in offer.prices.all():
+            if price.currency == currency:
+                return price.monthly_price
+        return None
+
+    def evaluate(self, subscription: Subscription, target: Offer) -> UpgradeOption:
+        customer = self.customers[subscription.customer_id]
+        source_offer = self.offers[subscription.offer_id]
+        currency = customer.currency
+        monthly_price = self.price(target, currency)
+        comparison = self.comparison(subscription.offer_id, target.pk)
+        found: list[Reason] = []
+
+        if subscription.status != Subscription.Status.ACTIVE:
+            found.append(Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status}))
+
+        source_paths = self.paths.get(subscription.offer_id, [])
+        if target.pk not in source_paths:
+            found.append(
+                Reason(
+                    reasons.NO_UPGRADE_PATH,
+                    {
+                        "offer": source_offer.name,
+                        "target": target.name,
+                        "source_has_paths": bool(source_paths),
+                    },
+                )
+            )
+
+        # An offer with no price in the customer's currency cannot be sold there either.
+        if not target.is_sold_in(customer.market) or monthly_price is None:
+            found.append(
+                Reason(reasons.TARGET_NOT_SOLD_IN_MARKET, {"target": target.name, "market": customer.market})
+            )
+
+        grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
+        if grant is None or not grant.counts_on(self.today):
+            found.append(Reason(reasons.DELEGATED_ADMIN_MISSING, _grant_params(grant)))
+
+        others = [h for h in self.holdings.get(subscription.customer_id, ()) if h.pk != subscription.pk]
+        owned_channels = sorted(
+            {_channel(h.sold_by_id, subscription.sold_by_id) for h in others if h.offer_id == target.pk}
+        )
+        for channel in owned_channels:
+            found.append(Reason(reasons.TARGET_ALREADY_OWNED, {"target": target.name, "channel": channel}))
+
+        added = comparison.added_families
+        conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for holding in others:
+            if holding.offer_id == target.pk:
+                continue  # already said: the customer owns the target itself
+            families = self.families(holding.offer_id)
+            for family in added & families.keys():
+                channel = _channel(holding.sold_by_id, subscription.sold_by_id)
+                conflicts[(self.offers[holding.offer_id].name, channel)].update(
+                    p.name for p in families[family]
+                )
+        for (offer_name, channel), services in sorted(conflicts.items()):
+            found.append(
+                Reason(
+                    reasons.CONFLICTING_SERVICES,
+                    {
+                        "services": sorted(services),
+                        "offer": offer_name,
+                        "channel": channel,
+                        "target": target.name,
+                    },
+                )
+            )
+
+        if grant is not None and not grant.transfers_licenses:
+            upgrade_type = Operation.UpgradeType.UPGRADE_ONLY
+        else:
+            upgrade_type = Operation.UpgradeType.WITH_LICENSE_TRANSFER
+        return UpgradeOption(
+            target_offer=target,
+            is_eligible=not found,
+            upgrade_type=upgrade_type.value,
+            default_quantity=min(max(subscription.quantity, target.min_quantity), target.max_quantity),
+            reasons=tuple(found),
+            monthly_price=monthly_price,
+            currency=currency,
+            service_changes=comparison,
+        )
+
+
+def _grant_params(grant: DelegatedAdminGrant | None) -> dict:
+    if grant is None:
+        return {"state": reasons.GRANT_MISSING}
+    state = reasons.GRANT_TERMINATED if grant.status == grant.Status.TERMINATED else reasons.GRANT_EXPIRED
+    return {"state": state, "end_date": grant.end_date.isoformat() if grant.end_date else None}
+
+
+def upgrade_options_for_page(
+    subscriptions: Iterable[Subscription], *, today: datetime.date | None = None
+) -> dict[int, list[UpgradeOption]]:
+    """Every subscription's options keyed by pk, in a fixed number of queries."""
+    subscriptions = list(subscriptions)
+    if not subscriptions:
+        return {}
+    facts = _Facts(subscriptions, today=today or timezone.localdate())
+    return {s.pk: [facts.evaluate(s, target) for target in facts.targets_of(s)] for s in subscriptions}
+
+
+def upgrade_options(subscription: Subscription, *, today: datetime.date | None = None) -> list[UpgradeOption]:
+    """One option per target of the source offer's upgrade paths, by target name; [] if none."""
+    return upgrade_options_for_page([subscription], today=today)[subscription.pk]
+
+
+def evaluate_upgrade(
+    subscription: Subscription, target_offer: Offer, *, today: datetime.date | None = None
+) -> UpgradeOption:
+    """The answer for one (subscription, target), including targets not on any path."""
+    facts = _Facts([subscription], today=today or timezone.localdate(), extra_offer_ids={target_offer.pk})
+    return facts.evaluate(subscription, facts.offers[target_offer.pk])
+
+
+def is_upgradable(options: Iterable[UpgradeOption]) -> bool:
+    """Any eligible target; the caller adds the role check (`partner_user.may_change`)."""
+    return any(option.is_eligible for option in options)
