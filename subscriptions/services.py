@@ -1,0 +1,562 @@
+"""The upgrade: one service function, one transaction, all or nothing (DOMAIN.md section 5).
+
+`subscription_upgrade` locks the source, re-checks eligibility (the page may be stale),
+creates the target, cancels the source, moves the licenses user by user and records the
+operation with its affected accounts and billing lines. Refusals are `UpgradeRefused`
+(a `ValidationError`); every refused or failed attempt is logged in its own `Operation` row,
+written after the upgrade's transaction is rolled back, so the log is the one table such an
+attempt changes.
+
+Query budget: a fixed number of queries plus one per 1,000 rows written. License rows are
+read in a few joined queries (never an IN list of every user: SQLite bounds bound variables),
+written with `bulk_create` and deleted with one statement per table.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+
+from subscriptions import reasons
+from subscriptions.billing import BillingImpact, upgrade_billing_impact
+from subscriptions.eligibility import ServiceComparison, UpgradeOption, evaluate_upgrade
+from subscriptions.models import (
+    AffectedAccount,
+    BillingLine,
+    LicenseAssignment,
+    Offer,
+    Operation,
+    ServicePlan,
+    Subscription,
+    add_months,
+)
+from subscriptions.reasons import Reason
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# PositiveIntegerField's range on every backend we run on.
+_MAX_STORED_INTEGER = 2_147_483_647
+
+_describe_lazily = lazy(reasons.describe, str)
+
+
+class UpgradeRefused(ValidationError):
+    """The upgrade was not made, for reasons the partner can act on."""
+
+    def __init__(self, refusal_reasons):
+        self.reasons = tuple(refusal_reasons)
+        # Lazy messages: a form shows them in the language of the response, not of the raise.
+        super().__init__(
+            [ValidationError(_describe_lazily(r.code, r.params), code=r.code) for r in self.reasons]
+        )
+
+    @property
+    def reason(self) -> Reason:
+        return self.reasons[0]
+
+
+class UpgradeNotEligible(UpgradeRefused):
+    pass
+
+
+class UpgradeInProgress(UpgradeRefused):
+    def __init__(self):
+        super().__init__([Reason(reasons.UPGRADE_IN_PROGRESS, {})])
+
+
+class QuantityOutOfRange(UpgradeRefused):
+    pass
+
+
+class TokenReused(UpgradeRefused):
+    def __init__(self):
+        super().__init__([Reason(reasons.TOKEN_REUSED, {})])
+
+
+# --- Service changes ------------------------------------------------------------------------
+
+# A change inside one of these families needs nothing from anyone: it is a richer tier.
+_TIER_FAMILIES = frozenset({"Microsoft Forms", "Microsoft Stream"})
+
+
+def classify_change(from_plan: ServicePlan, to_plan: ServicePlan) -> tuple[str, str]:
+    """(code, kind) of a plan change inside a family, as the affected-accounts report shows it."""
+    if from_plan.family == "Exchange Online":
+        return reasons.MAILBOX_PLAN_CHANGE, reasons.ACTION
+    if from_plan.family == "Office desktop apps":
+        return reasons.OFFICE_APPS_REACTIVATION, reasons.ACTION
+    if from_plan.plan_id == "ONEDRIVESTANDARD":
+        return reasons.ONEDRIVE_MOVES_TO_SHAREPOINT, reasons.ACTION
+    if from_plan.family in _TIER_FAMILIES:
+        return reasons.SERVICE_TIER_CHANGE, reasons.INFO
+    return reasons.SERVICE_PLAN_CHANGE, reasons.ACTION
+
+
+def service_changes_record(comparison: ServiceComparison) -> dict:
+    """The upgrade-wide changes every moved account gets, as stored on `Operation.service_changes`."""
+    changed = []
+    for from_plan, to_plan in comparison.changed:
+        code, kind = classify_change(from_plan, to_plan)
+        changed.append(
+            {
+                "family": to_plan.family,
+                "code": code,
+                "kind": kind,
+                "from_plan": from_plan.plan_id,
+                "from_name": from_plan.name,
+                "to_plan": to_plan.plan_id,
+                "to_name": to_plan.name,
+            }
+        )
+    lost = [
+        {
+            "family": p.family,
+            "code": reasons.SERVICE_LOST,
+            "kind": reasons.ACTION,
+            "plan": p.plan_id,
+            "name": p.name,
+        }
+        for p in comparison.lost
+    ]
+    added = [
+        {
+            "family": p.family,
+            "code": reasons.SERVICE_ADDED,
+            "kind": reasons.INFO,
+            "plan": p.plan_id,
+            "name": p.name,
+        }
+        for p in comparison.gained
+    ]
+    return {"changed": changed, "lost": lost, "added": added}
+
+
+# --- The upgrade ----------------------------------------------------------------------------
+
+
+def subscription_upgrade(
+    *,
+    subscription: Subscription,
+    target_offer: Offer,
+    quantity: int | None,
+    actor,
+    token: uuid.UUID,
+) -> Operation:
+    """Upgrade `subscription` to `target_offer` with `quantity` seats (None: the default).
+
+    Returns the succeeded Operation, or the earlier one when `token` was already used with the
+    same parameters. Raises `UpgradeRefused` (logged as a refused Operation) or re-raises any
+    other error (logged as a failed Operation); either way nothing else changes.
+    """
+    partner = actor.partner_user.partner
+    # Views reach subscriptions through the tenancy scope already; this keeps a wrong caller
+    # from writing into another partner's log.
+    if subscription.sold_by_id != partner.pk:
+        raise PermissionDenied("This partner did not sell this subscription.")
+
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            return _upgrade(
+                subscription_pk=subscription.pk,
+                target_offer=target_offer,
+                quantity=quantity,
+                actor=actor,
+                partner=partner,
+                token=token,
+                today=today,
+            )
+    except UpgradeRefused as refusal:
+        _log_attempt(
+            result=Operation.Result.REFUSED,
+            reason=refusal.reason,
+            subscription=subscription,
+            target_offer=target_offer,
+            quantity=quantity,
+            actor=actor,
+            partner=partner,
+            token=token,
+        )
+        raise
+    except OperationalError as error:
+        if not _is_lock_conflict(error):
+            _log_failure(error, subscription, target_offer, quantity, actor, partner, token)
+            raise
+        refusal = UpgradeInProgress()
+        _log_attempt(
+            result=Operation.Result.REFUSED,
+            reason=refusal.reason,
+            subscription=subscription,
+            target_offer=target_offer,
+            quantity=quantity,
+            actor=actor,
+            partner=partner,
+            token=token,
+        )
+        raise refusal from error
+    except Exception as error:
+        _log_failure(error, subscription, target_offer, quantity, actor, partner, token)
+        raise
+
+
+def _upgrade(*, subscription_pk, target_offer, quantity, actor, partner, token, today) -> Operation:
+    source = _lock_source(subscription_pk)
+
+    # Checked under the lock, so a replay waiting behind the first submit sees its result.
+    replay = Operation.objects.filter(token=token, result=Operation.Result.SUCCEEDED).first()
+    if quantity is None:
+        quantity = min(max(source.quantity, target_offer.min_quantity), target_offer.max_quantity)
+    if replay is not None:
+        if (
+            replay.kind == Operation.Kind.UPGRADE
+            and replay.partner_id == partner.pk
+            and replay.subscription_id == source.pk
+            and replay.target_offer_id == target_offer.pk
+            and replay.quantity == quantity
+        ):
+            return replay
+        raise TokenReused()
+
+    option = evaluate_upgrade(source, target_offer, today=today)
+    if not option.is_eligible:
+        raise UpgradeNotEligible(option.reasons)
+    if not target_offer.min_quantity <= quantity <= target_offer.max_quantity:
+        raise QuantityOutOfRange(
+            [
+                Reason(
+                    reasons.QUANTITY_OUT_OF_RANGE,
+                    {
+                        "quantity": quantity,
+                        "min": target_offer.min_quantity,
+                        "max": target_offer.max_quantity,
+                        "target": target_offer.name,
+                    },
+                )
+            ]
+        )
+
+    # The evaluated target comes with its plans and prices prefetched.
+    target_offer = option.target_offer
+    # Figures of the source as it was, on the same day as the preview.
+    impact = upgrade_billing_impact(
+        subscription=source, target_offer=target_offer, quantity=quantity, today=today
+    )
+    target = _create_target(
+        source=source, target_offer=target_offer, quantity=quantity, partner=partner, today=today
+    )
+    _cancel_source(source=source, target=target)
+    operation = _record_operation(
+        source=source,
+        target=target,
+        option=option,
+        quantity=quantity,
+        actor=actor,
+        partner=partner,
+        token=token,
+        impact=impact,
+    )
+    _move_licenses(source=source, target=target, option=option, operation=operation)
+    return operation
+
+
+def _lock_source(pk: int) -> Subscription:
+    # The customer is locked too: two upgrades of one customer's subscriptions to the same
+    # target must not both pass the "already owned" check. NOWAIT: a second submit is told at
+    # once that a change is in progress instead of queueing behind it. A no-op on SQLite, whose
+    # IMMEDIATE transactions serialise writers instead.
+    return (
+        Subscription.objects.select_for_update(nowait=True, of=("self", "customer"))
+        .select_related("customer", "offer")
+        .get(pk=pk)
+    )
+
+
+def _is_lock_conflict(error: OperationalError) -> bool:
+    if connection.vendor == "postgresql":
+        return getattr(error.__cause__, "sqlstate", None) == "55P03"  # lock_not_available
+    return "locked" in str(error).lower()
+
+
+def _validate(instance) -> None:
+    """`full_clean()` without its queries: field values are checked here, in Python.
+
+    The rows a foreign key points at were just loaded, and the database holds the unique and
+    check constraints itself; asking it first would cost two dozen queries per upgrade.
+    """
+    foreign_keys = [field.name for field in instance._meta.concrete_fields if field.is_relation]
+    instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+
+
+def _create_target(*, source, target_offer, quantity, partner, today) -> Subscription:
+    target = Subscription(
+        customer=source.customer,
+        offer=target_offer,
+        friendly_name=target_offer.name,
+        quantity=quantity,
+        status=Subscription.Status.ACTIVE,
+        sold_by=partner,
+        created_on=today,
+        term_end=add_months(today, 12),
+    )
+    _validate(target)
+    target.save()
+    return target
+
+
+def _cancel_source(*, source, target) -> None:
+    source.status = Subscription.Status.DELETED
+    source.upgraded_to = target
+    _validate(source)
+    source.save(update_fields=["status", "upgraded_to"])
+
+
+def _record_operation(*, source, target, option, quantity, actor, partner, token, impact: BillingImpact):
+    operation = Operation(
+        kind=Operation.Kind.UPGRADE,
+        result=Operation.Result.SUCCEEDED,
+        actor=actor,
+        partner=partner,
+        customer=source.customer,
+        subscription=source,
+        target_offer=option.target_offer,
+        target_subscription=target,
+        upgrade_type=option.upgrade_type,
+        previous_quantity=source.quantity,
+        quantity=quantity,
+        token=token,
+        service_changes=service_changes_record(option.service_changes),
+    )
+    _validate(operation)
+    operation.save()
+    BillingLine.objects.bulk_create(
+        [
+            line.as_billing_line(operation=operation, subscription=line.subscription or target)
+            for line in impact.lines
+        ]
+    )
+    return operation
+
+
+# --- Moving the licenses --------------------------------------------------------------------
+
+
+@dataclass
+class _Account:
+    license_pk: int
+    user_id: int
+    object_id: uuid.UUID
+    display_name: str
+    user_principal_name: str
+    usage_location: str
+    disabled_families: set[str] = field(default_factory=set)
+    # (family, plan name, offer name) of the plans enabled on the user's other licenses.
+    other_plans: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _source_accounts(source: Subscription) -> list[_Account]:
+    accounts = [
+        _Account(*row)
+        for row in LicenseAssignment.objects.filter(subscription=source)
+        .order_by("user__user_principal_name")
+        .values_list(
+            "pk",
+            "user_id",
+            "user__object_id",
+            "user__display_name",
+            "user__user_principal_name",
+            "user__usage_location",
+        )
+    ]
+    by_license = {account.license_pk: account for account in accounts}
+    through = LicenseAssignment.disabled_plans.through
+    for license_pk, family in through.objects.filter(licenseassignment__subscription=source).values_list(
+        "licenseassignment_id", "serviceplan__family"
+    ):
+        by_license[license_pk].disabled_families.add(family)
+    return accounts
+
+
+def _other_enabled_plans(source: Subscription) -> dict[int, list[tuple[str, str, str]]]:
+    """Per user of the source: the plans enabled on their licenses of other subscriptions."""
+    others = list(
+        LicenseAssignment.objects.filter(user__licenses__subscription=source)
+        .exclude(subscription=source)
+        .values_list("pk", "user_id", "subscription__offer_id", "subscription__offer__name")
+    )
+    if not others:
+        return {}
+    through = LicenseAssignment.disabled_plans.through
+    disabled = defaultdict(set)
+    for license_pk, plan_pk in (
+        through.objects.filter(licenseassignment__user__licenses__subscription=source)
+        .exclude(licenseassignment__subscription=source)
+        .values_list("licenseassignment_id", "serviceplan_id")
+    ):
+        disabled[license_pk].add(plan_pk)
+    offer_plans = defaultdict(list)
+    for offer_id, plan_pk, family, name in Offer.service_plans.through.objects.filter(
+        offer_id__in={offer_id for _, _, offer_id, _ in others}
+    ).values_list("offer_id", "serviceplan_id", "serviceplan__family", "serviceplan__name"):
+        offer_plans[offer_id].append((plan_pk, family, name))
+    plans = defaultdict(list)
+    for license_pk, user_id, offer_id, offer_name in others:
+        for plan_pk, family, name in offer_plans[offer_id]:
+            if plan_pk not in disabled[license_pk]:
+                plans[user_id].append((family, name, offer_name))
+    return plans
+
+
+def _license_errors(account: _Account, target_plans: list[ServicePlan], target_name: str) -> list[dict]:
+    errors = []
+    if not account.usage_location:
+        errors.append(
+            {"code": reasons.PROHIBITED_IN_USAGE_LOCATION_VIOLATION, "params": {"target": target_name}}
+        )
+    # Every plan the target brings counts (disabled plans are not carried over), against
+    # the plans the user has switched on elsewhere.
+    for target_plan in target_plans:
+        for family, name, offer_name in account.other_plans:
+            if family == target_plan.family:
+                errors.append(
+                    {
+                        "code": reasons.MUTUALLY_EXCLUSIVE_VIOLATION,
+                        "params": {
+                            "family": family,
+                            "plan": name,
+                            "offer": offer_name,
+                            "target_plan": target_plan.name,
+                            "target": target_name,
+                        },
+                    }
+                )
+    return errors
+
+
+def _move_licenses(*, source, target, option: UpgradeOption, operation: Operation) -> None:
+    target_name = target.offer.name
+    accounts = _source_accounts(source)
+    affected = []
+    moved_user_ids = []
+
+    if option.upgrade_type == Operation.UpgradeType.UPGRADE_ONLY:
+        manual = [{"code": reasons.MANUAL_ASSIGNMENT, "params": {"target": target_name}}]
+        for account in accounts:
+            affected.append(_affected(operation, account, AffectedAccount.Outcome.MANUAL_ASSIGNMENT, manual))
+    else:
+        other_plans = _other_enabled_plans(source)
+        target_plans = sorted(target.offer.service_plans.all(), key=lambda plan: plan.plan_id)
+        target_by_family = {plan.family: plan for plan in target_plans}
+        seats_left = target.quantity
+        for account in accounts:  # by user principal name: the overflow is the last ones
+            account.other_plans = other_plans.get(account.user_id, [])
+            errors = _license_errors(account, target_plans, target_name)
+            if not errors and seats_left == 0:
+                errors = [
+                    {
+                        "code": reasons.COUNT_VIOLATION,
+                        "params": {"target": target_name, "quantity": target.quantity},
+                    }
+                ]
+            if errors:
+                affected.append(_affected(operation, account, AffectedAccount.Outcome.NOT_MOVED, errors))
+                continue
+            seats_left -= 1
+            moved_user_ids.append(account.user_id)
+            reenabled = [
+                {
+                    "code": reasons.PLAN_REENABLED,
+                    "params": {
+                        "family": family,
+                        "plan": target_by_family[family].plan_id,
+                        "name": target_by_family[family].name,
+                    },
+                }
+                for family in sorted(account.disabled_families)
+                if family in target_by_family
+            ]
+            affected.append(_affected(operation, account, AffectedAccount.Outcome.MOVED, reenabled))
+
+    LicenseAssignment.objects.bulk_create(
+        [LicenseAssignment(user_id=user_id, subscription=target) for user_id in moved_user_ids],
+        batch_size=BATCH_SIZE,
+    )
+    _delete_source_licenses(source)
+    AffectedAccount.objects.bulk_create(affected, batch_size=BATCH_SIZE)
+
+
+def _affected(operation, account: _Account, outcome, services: list[dict]) -> AffectedAccount:
+    errors = [entry["code"] for entry in services if entry["code"] in reasons.LICENSE_ERROR_CODES]
+    return AffectedAccount(
+        operation=operation,
+        user_id=account.user_id,
+        user_object_id=account.object_id,
+        display_name=account.display_name,
+        user_principal_name=account.user_principal_name,
+        outcome=outcome,
+        error_code=errors[0] if errors else "",
+        services=services,
+    )
+
+
+def _delete_source_licenses(source: Subscription) -> None:
+    """The source's license rows go with its cancellation: one statement per table.
+
+    `QuerySet.delete()` would load every license and delete them a hundred at a time.
+    """
+    LicenseAssignment.disabled_plans.through.objects.filter(licenseassignment__subscription=source).delete()
+    table = connection.ops.quote_name(LicenseAssignment._meta.db_table)
+    column = connection.ops.quote_name(LicenseAssignment._meta.get_field("subscription").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [source.pk])
+
+
+# --- The log of refused and failed attempts -------------------------------------------------
+
+
+def _storable_quantity(quantity) -> int | None:
+    if isinstance(quantity, int) and 0 <= quantity <= _MAX_STORED_INTEGER:
+        return quantity
+    return None
+
+
+def _log_attempt(
+    *, result, reason: Reason, subscription, target_offer, quantity, actor, partner, token
+) -> None:
+    """One Operation row for an attempt that changed nothing; never hides the original error."""
+    try:
+        Operation.objects.create(
+            kind=Operation.Kind.UPGRADE,
+            result=result,
+            actor=actor,
+            partner=partner,
+            customer_id=subscription.customer_id,
+            subscription_id=subscription.pk,
+            target_offer=target_offer,
+            quantity=_storable_quantity(quantity),
+            previous_quantity=_storable_quantity(subscription.quantity),
+            token=token,
+            reason_code=reason.code,
+            reason_params=reason.params,
+        )
+    except Exception:
+        logger.exception("Could not log the %s upgrade attempt of subscription %s", result, subscription.pk)
+
+
+def _log_failure(error, subscription, target_offer, quantity, actor, partner, token) -> None:
+    logger.exception("Upgrade of subscription %s failed", subscription.pk)
+    _log_attempt(
+        result=Operation.Result.FAILED,
+        reason=Reason(reasons.UNEXPECTED_ERROR, {"error": type(error).__name__}),
+        subscription=subscription,
+        target_offer=target_offer,
+        quantity=quantity,
+        actor=actor,
+        partner=partner,
+        token=token,
+    )
