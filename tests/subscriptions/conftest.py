@@ -1,0 +1,109 @@
+"""Fixtures for the upgrade engine's tests: a partner's world built from factories on the real
+catalog, and the seeded demo of DOMAIN.md section 7."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+
+from customers.models import DelegatedAdminGrant, Partner
+from subscriptions.models import LicenseAssignment, Offer, Operation, Subscription
+from tests.factories import (
+    CustomerFactory,
+    CustomerUserFactory,
+    DelegatedAdminGrantFactory,
+    LicenseAssignmentFactory,
+    PartnerFactory,
+    PartnerUserFactory,
+    SubscriptionFactory,
+)
+
+
+@dataclass
+class World:
+    """One partner with one customer, a counting admin_agent grant and a signed-in agent."""
+
+    offers: dict[str, Offer]
+    partner: Partner
+    other_partner: Partner
+    customer: object
+    grant: DelegatedAdminGrant
+    actor: object
+
+    def subscription(self, offer_name: str, *, users: int = 0, sold_by="self", **fields) -> Subscription:
+        seller = {"self": self.partner, "other": self.other_partner, "direct": None}.get(sold_by, sold_by)
+        subscription = SubscriptionFactory(
+            customer=self.customer, offer=self.offers[offer_name], sold_by=seller, **fields
+        )
+        for _ in range(users):
+            LicenseAssignmentFactory(subscription=subscription)
+        return subscription
+
+    def user(self, **fields):
+        return CustomerUserFactory(customer=self.customer, **fields)
+
+    def license(self, subscription, user, *, disabled: tuple[str, ...] = ()) -> LicenseAssignment:
+        from subscriptions.models import ServicePlan
+
+        return LicenseAssignmentFactory(
+            subscription=subscription,
+            user=user,
+            disabled_plans=list(ServicePlan.objects.filter(plan_id__in=disabled)),
+        )
+
+
+@pytest.fixture
+def world(catalog) -> World:
+    partner = PartnerFactory(name="Fabrikam Test Partner")
+    other_partner = PartnerFactory(name="Secret Rival Reseller")
+    customer = CustomerFactory(name="Test Customer", partner=partner)
+    grant = DelegatedAdminGrantFactory(partner=partner, customer=customer)
+    actor = PartnerUserFactory(partner=partner).user
+    return World(
+        offers=catalog,
+        partner=partner,
+        other_partner=other_partner,
+        customer=customer,
+        grant=grant,
+        actor=actor,
+    )
+
+
+@pytest.fixture
+def seeded(db):
+    """The demo of DOMAIN.md section 7, seeded today."""
+    from subscriptions import demo
+
+    demo.seed_demo()
+    return demo.demo_data()
+
+
+@pytest.fixture
+def fabrikam_subscription(seeded):
+    """`fabrikam_subscription(customer_name, offer_name=None)`: the demo subscription Fabrikam sold."""
+
+    def find(customer_name: str, offer_name: str | None = None) -> Subscription:
+        subscriptions = Subscription.objects.filter(
+            customer=seeded.customers[customer_name], sold_by=seeded.fabrikam
+        ).select_related("offer", "customer")
+        if offer_name is not None:
+            subscriptions = subscriptions.filter(offer__name=offer_name)
+        return subscriptions.get()
+
+    return find
+
+
+@pytest.fixture
+def snapshot():
+    """`snapshot()`: every row of every project table but the append-only operation log."""
+
+    def take(*, exclude=(Operation,)) -> dict[str, list[tuple]]:
+        tables = {}
+        for model in apps.get_models(include_auto_created=True):
+            if model in exclude or model._meta.app_label not in {"customers", "subscriptions", "auth"}:
+                continue
+            fields = [field.attname for field in model._meta.concrete_fields]
+            tables[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+        return tables
+
+    return take
