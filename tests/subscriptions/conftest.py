@@ -70,21 +70,12 @@ def world(catalog) -> World:
 
 
 @pytest.fixture
-def seeded(db):
-    """The demo of DOMAIN.md section 7, seeded today."""
-    from subscriptions import demo
-
-    demo.seed_demo()
-    return demo.demo_data()
-
-
-@pytest.fixture
-def fabrikam_subscription(seeded):
+def fabrikam_subscription(demo):
     """`fabrikam_subscription(customer_name, offer_name=None)`: the demo subscription Fabrikam sold."""
 
     def find(customer_name: str, offer_name: str | None = None) -> Subscription:
         subscriptions = Subscription.objects.filter(
-            customer=seeded.customers[customer_name], sold_by=seeded.fabrikam
+            customer=demo.customers[customer_name], sold_by=demo.fabrikam
         ).select_related("offer", "customer")
         if offer_name is not None:
             subscriptions = subscriptions.filter(offer__name=offer_name)

@@ -76,7 +76,7 @@ DEMO_TABLE = {
 
 @pytest.mark.parametrize("customer_name", DEMO_TABLE)
 def test_every_demo_customer_gets_the_upgrade_options_of_the_table(
-    seeded, fabrikam_subscription, customer_name
+    demo, fabrikam_subscription, customer_name
 ):
     source_offer, eligible, refused = DEMO_TABLE[customer_name]
     options = options_by_target(fabrikam_subscription(customer_name, source_offer))
@@ -87,7 +87,7 @@ def test_every_demo_customer_gets_the_upgrade_options_of_the_table(
     assert is_upgradable(options.values()) == bool(eligible)
 
 
-def test_the_demo_reasons_say_what_the_table_says(seeded, fabrikam_subscription):
+def test_the_demo_reasons_say_what_the_table_says(demo, fabrikam_subscription):
     trey = options_by_target(fabrikam_subscription("Trey Research", BUSINESS))[PROPLUS].reasons[0]
     assert trey.params["channel"] == "other_partner"
     assert "through another partner" in trey.message and "cancel" in trey.message
@@ -106,7 +106,7 @@ def test_the_demo_reasons_say_what_the_table_says(seeded, fabrikam_subscription)
     assert pending.partner_center_code == "subscription_not_provisioned"
 
 
-def test_proseware_is_offered_upgrade_only_and_the_others_a_license_transfer(seeded, fabrikam_subscription):
+def test_proseware_is_offered_upgrade_only_and_the_others_a_license_transfer(demo, fabrikam_subscription):
     proseware = upgrade_options(fabrikam_subscription("Proseware, Inc.", ESSENTIALS))
     contoso = upgrade_options(fabrikam_subscription("Contoso Ltd", ESSENTIALS))
 
@@ -114,15 +114,15 @@ def test_proseware_is_offered_upgrade_only_and_the_others_a_license_transfer(see
     assert {option.upgrade_type for option in contoso} == {Operation.UpgradeType.WITH_LICENSE_TRANSFER}
 
 
-def test_india_customers_never_see_business_premium(seeded, fabrikam_subscription):
+def test_india_customers_never_see_business_premium(demo, fabrikam_subscription):
     for customer_name, source in [("Relecloud", ESSENTIALS_INDIA), ("Lamna Healthcare", BUSINESS_INDIA)]:
         options = upgrade_options(fabrikam_subscription(customer_name, source))
         assert PREMIUM not in {option.target_offer.name for option in options}
         assert {option.currency for option in options} == {"INR"}
 
 
-def test_northwinds_proplus_at_trey_has_no_upgrade_path(seeded):
-    proplus = Subscription.objects.get(customer=seeded.customers["Trey Research"], sold_by=seeded.northwind)
+def test_northwinds_proplus_at_trey_has_no_upgrade_path(demo):
+    proplus = Subscription.objects.get(customer=demo.customers["Trey Research"], sold_by=demo.northwind)
 
     assert upgrade_options(proplus) == []
 

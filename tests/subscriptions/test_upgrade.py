@@ -87,15 +87,13 @@ def other_licenses(source) -> set[tuple]:
 # --- The reference report and the demo upgrades ---------------------------------------------
 
 
-def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source(
-    seeded, fabrikam_subscription
-):
+def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source(demo, fabrikam_subscription):
     source = fabrikam_subscription("Litware, Inc.", PREMIUM)
     exchange = fabrikam_subscription("Litware, Inc.", EXCHANGE_PLAN_1)
     exchange_users = licenses_of(exchange)
     source_users = licenses_of(source)
     no_location = CustomerUser.objects.get(customer=source.customer, usage_location="")
-    actor = seeded.users["demo"]
+    actor = demo.users["demo"]
     token = uuid.uuid4()
 
     operation = upgrade(source, E3, actor=actor, token=token)
@@ -106,7 +104,7 @@ def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source
     assert operation.upgrade_type == Operation.UpgradeType.WITH_LICENSE_TRANSFER
     assert (operation.actor, operation.partner, operation.customer) == (
         actor,
-        seeded.fabrikam,
+        demo.fabrikam,
         source.customer,
     )
     assert (operation.subscription, operation.target_offer) == (source, offer(E3))
@@ -118,7 +116,7 @@ def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source
     assert (target.quantity, target.status, target.sold_by) == (
         40,
         Subscription.Status.ACTIVE,
-        seeded.fabrikam,
+        demo.fabrikam,
     )
     assert (target.created_on, target.term_end) == (today, add_months(today, 12))
     assert (source.status, source.upgraded_to) == (Subscription.Status.DELETED, target)
@@ -157,12 +155,12 @@ def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source
 
 
 def test_proseware_upgrade_only_moves_no_license_and_lists_every_user_for_manual_assignment(
-    seeded, fabrikam_subscription
+    demo, fabrikam_subscription
 ):
     source = fabrikam_subscription("Proseware, Inc.", ESSENTIALS)
     source_users = licenses_of(source)
 
-    operation = upgrade(source, E3, actor=seeded.users["demo"])
+    operation = upgrade(source, E3, actor=demo.users["demo"])
 
     assert operation.upgrade_type == Operation.UpgradeType.UPGRADE_ONLY
     assert licenses_of(operation.target_subscription) == set()
@@ -195,13 +193,13 @@ UPGRADABLE_DEMO = [
 
 @pytest.mark.parametrize(("customer_name", "source_offer", "target_name"), UPGRADABLE_DEMO)
 def test_every_licensed_user_ends_on_the_target_or_is_listed_with_an_error(
-    seeded, fabrikam_subscription, customer_name, source_offer, target_name
+    demo, fabrikam_subscription, customer_name, source_offer, target_name
 ):
     source = fabrikam_subscription(customer_name, source_offer)
     source_users = licenses_of(source)
     untouched = other_licenses(source)
 
-    operation = upgrade(source, target_name, actor=seeded.users["demo"])
+    operation = upgrade(source, target_name, actor=demo.users["demo"])
 
     moved = licenses_of(operation.target_subscription)
     accounts = {account.user_id: account for account in operation.affected_accounts.all()}
@@ -219,7 +217,7 @@ def test_every_licensed_user_ends_on_the_target_or_is_listed_with_an_error(
     assert other_licenses(source) == untouched
 
 
-def test_disabled_plans_are_switched_back_on_and_listed_per_account(seeded, fabrikam_subscription):
+def test_disabled_plans_are_switched_back_on_and_listed_per_account(demo, fabrikam_subscription):
     source = fabrikam_subscription("Contoso Ltd", ESSENTIALS)
     disabled_users = set(
         LicenseAssignment.disabled_plans.through.objects.filter(
@@ -227,7 +225,7 @@ def test_disabled_plans_are_switched_back_on_and_listed_per_account(seeded, fabr
         ).values_list("licenseassignment__user_id", flat=True)
     )
 
-    operation = upgrade(source, E3, actor=seeded.users["demo"])
+    operation = upgrade(source, E3, actor=demo.users["demo"])
 
     assert len(disabled_users) == 2
     for account in operation.affected_accounts.all():
@@ -328,11 +326,11 @@ def test_a_license_on_a_subscription_that_no_longer_counts_still_collides(world)
 # --- Billing --------------------------------------------------------------------------------
 
 
-def test_the_stored_billing_lines_are_the_preview_of_the_same_day(seeded, fabrikam_subscription):
+def test_the_stored_billing_lines_are_the_preview_of_the_same_day(demo, fabrikam_subscription):
     source = fabrikam_subscription("Litware, Inc.", PREMIUM)
     preview = upgrade_billing_impact(subscription=source, target_offer=offer(E3), quantity=38)
 
-    operation = upgrade(source, E3, actor=seeded.users["demo"], quantity=38)
+    operation = upgrade(source, E3, actor=demo.users["demo"], quantity=38)
 
     stored = list(operation.billing_lines.order_by("pk"))
     assert [
@@ -517,7 +515,7 @@ def test_another_partners_subscription_is_not_reached_and_nothing_is_logged(worl
     ["_create_target", "_cancel_source", "_record_operation", "_move_licenses", "_delete_source_licenses"],
 )
 def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
-    seeded, fabrikam_subscription, snapshot, monkeypatch, step
+    demo, fabrikam_subscription, snapshot, monkeypatch, step
 ):
     source = fabrikam_subscription("Litware, Inc.", PREMIUM)
     token = uuid.uuid4()
@@ -531,7 +529,7 @@ def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
     monkeypatch.setattr(services, step, fail_after)
 
     with pytest.raises(RuntimeError, match="injected"):
-        upgrade(source, E3, actor=seeded.users["demo"], token=token)
+        upgrade(source, E3, actor=demo.users["demo"], token=token)
 
     assert snapshot() == before
     (logged,) = Operation.objects.all()
@@ -542,7 +540,7 @@ def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
 
     # The failed attempt did not use the token up.
     monkeypatch.undo()
-    operation = upgrade(source, E3, actor=seeded.users["demo"], token=token)
+    operation = upgrade(source, E3, actor=demo.users["demo"], token=token)
     assert operation.result == Operation.Result.SUCCEEDED
 
 
