@@ -6,4 +6,5 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("<int:customer_id>/", views.customer_detail, name="detail"),
 ]

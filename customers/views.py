@@ -1,11 +1,114 @@
+"""The partner's landing page (its customers) and a customer's subscriptions.
+
+Thin views: tenancy comes from `customers.tenancy`, eligibility from `subscriptions.eligibility`;
+the views only pick what the signed-in role may see and which template or fragment to render.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from customers.tenancy import customers_for, partner_view
+from customers.forms import CustomerSearchForm
+from customers.tenancy import customers_for, get_customer_or_404, partner_view
+from subscriptions import eligibility
+from subscriptions.models import Channel, Subscription
+
+CUSTOMERS_PER_PAGE = 50
+
+
+def _fragment_or_page(request, template: str, fragment: str) -> str:
+    # A history restore (back button after the cache expired) is an htmx request that needs the
+    # whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{fragment}"
+    return template
 
 
 @require_GET
 @partner_view
 def customer_list(request):
-    customers = customers_for(request).order_by("name")
-    return TemplateResponse(request, "customers/customer_list.html", {"customers": customers})
+    form = CustomerSearchForm(request.GET)
+    customers = (
+        form.search(customers_for(request))
+        .annotate(
+            subscription_count=Count(
+                "subscriptions", filter=Q(subscriptions__sold_by=request.partner), distinct=True
+            )
+        )
+        .order_by("name", "pk")
+    )
+    page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    response = TemplateResponse(
+        request,
+        _fragment_or_page(request, "customers/customer_list.html", "results"),
+        {"form": form, "page": page, "query": form.cleaned_data.get("q", "") if form.is_valid() else ""},
+    )
+    # The same URL answers with a page or a fragment: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    """One line of a customer's subscription list, with what the signed-in user may do on it."""
+
+    subscription: Subscription
+    channel: str
+    next_anniversary: datetime.date | None
+    # Upgrade now is offered: an eligible target exists and the role may change subscriptions.
+    is_upgradable: bool
+    # The eligible targets' names, shown beside Upgrade now.
+    upgrade_targets: tuple[str, ...]
+    # Why not, when the subscription has upgrade paths but nothing eligible: (message, targets).
+    refusals: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def build(cls, subscription, options, *, partner, today) -> "SubscriptionRow":
+        is_upgradable = eligibility.is_upgradable(options)
+        grouped: dict[str, list[str]] = {}
+        if options and not is_upgradable:
+            for option in options:
+                for reason in option.reasons:
+                    grouped.setdefault(reason.message, []).append(option.target_offer.name)
+        return cls(
+            subscription=subscription,
+            channel=Channel(subscription.channel_for(partner)).label,
+            next_anniversary=(
+                subscription.next_anniversary(today)
+                if subscription.status != Subscription.Status.DELETED
+                else None
+            ),
+            is_upgradable=is_upgradable,
+            upgrade_targets=tuple(option.target_offer.name for option in options if option.is_eligible),
+            refusals=tuple((message, tuple(targets)) for message, targets in grouped.items()),
+        )
+
+
+@require_GET
+@partner_view
+def customer_detail(request, customer_id: int):
+    customer = get_customer_or_404(request, customer_id)
+    subscriptions = list(
+        Subscription.objects.sold_by(request.partner)
+        .filter(customer=customer)
+        .select_related("offer", "upgraded_to")
+        .annotate(assigned_count=Count("licenses", distinct=True))
+        .order_by("friendly_name", "pk")
+    )
+    # A role that may not change subscriptions gets no upgrade control at all, not even the
+    # reasons, so its page does not pay for the eligibility checks either.
+    options = eligibility.upgrade_options_for_page(subscriptions) if request.partner_user.may_change else {}
+    today = timezone.localdate()
+    rows = [
+        SubscriptionRow.build(
+            subscription, options.get(subscription.pk, []), partner=request.partner, today=today
+        )
+        for subscription in subscriptions
+    ]
+    return TemplateResponse(request, "customers/customer_detail.html", {"customer": customer, "rows": rows})

@@ -1,10 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False), name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only sign in and sign out: partner accounts are managed by their partner's admin, so the
+    # password reset views (which would send mail) are deliberately not exposed.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
     path("subscriptions/", include("subscriptions.urls")),
