@@ -1,0 +1,73 @@
+"""Forms of the upgrade page. They validate the input; eligibility and the upgrade itself are
+the engine's (`subscriptions.eligibility`, `subscriptions.services`)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions import reasons
+from subscriptions.eligibility import UpgradeOption
+
+
+class UpgradeForm(forms.Form):
+    """The new offer, the quantity, and the one-time token issued with the page.
+
+    The choices are every target of the source's upgrade paths, eligible or not: a target
+    refused now may have been eligible when the page was drawn, and the engine then says why it
+    is refused (and replays a token that already succeeded, e.g. a double click). Anything not on
+    a path is a form error, never a 500.
+    """
+
+    target_offer = forms.TypedChoiceField(
+        label=_("New offer"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the new offer."),
+            "invalid_choice": _("Choose one of the offers listed."),
+        },
+    )
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        error_messages={
+            "required": _("Enter the number of licenses."),
+            "invalid": _("Enter the number of licenses as a whole number."),
+            "min_value": _("Enter at least %(limit_value)s license."),
+        },
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form has expired. Reload the page and try again."),
+            "invalid": _("This form has expired. Reload the page and try again."),
+        },
+    )
+
+    def __init__(self, *args, options: list[UpgradeOption], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {option.target_offer.pk: option for option in options}
+        self.fields["target_offer"].choices = [
+            (pk, option.target_offer.name) for pk, option in self.options.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        option = self.options.get(cleaned.get("target_offer"))
+        quantity = cleaned.get("quantity")
+        if option is not None and quantity is not None:
+            offer = option.target_offer
+            if not offer.min_quantity <= quantity <= offer.max_quantity:
+                message = reasons.describe(
+                    reasons.QUANTITY_OUT_OF_RANGE,
+                    {"min": offer.min_quantity, "max": offer.max_quantity, "target": offer.name},
+                )
+                self.add_error("quantity", message)
+        return cleaned
+
+    def selected_option(self) -> UpgradeOption | None:
+        """The chosen target, as submitted, even when another field is wrong."""
+        value = self["target_offer"].value()
+        try:
+            return self.options.get(int(value))
+        except (TypeError, ValueError):
+            return None
