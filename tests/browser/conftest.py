@@ -37,6 +37,9 @@ def screenshot_dir(pytestconfig) -> Path:
     if not folder.is_absolute():
         folder = pytestconfig.rootpath / folder
     folder.mkdir(parents=True, exist_ok=True)
+    # A screenshot left from an earlier run must not pass for this run's.
+    for old in folder.glob("*.png"):
+        old.unlink()
     return folder.resolve()
 
 

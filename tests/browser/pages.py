@@ -15,11 +15,14 @@ UPGRADE_NOW = "Upgrade now"
 E3 = "Office 365 Enterprise E3"
 
 
-def fabrikam_subscription(customer_name: str) -> Subscription:
-    """The one subscription Fabrikam sold to this demo customer (DOMAIN.md section 7)."""
-    return Subscription.objects.select_related("offer", "customer").get(
+def fabrikam_subscription(customer_name: str, offer_name: str | None = None) -> Subscription:
+    """The subscription Fabrikam sold to this demo customer (DOMAIN.md section 7)."""
+    subscriptions = Subscription.objects.select_related("offer", "customer").filter(
         customer__name=customer_name, sold_by__name=FABRIKAM
     )
+    if offer_name:
+        subscriptions = subscriptions.filter(offer__name=offer_name)
+    return subscriptions.get()
 
 
 def open_customer(page: Page, base_url: str, customer_name: str) -> None:
@@ -107,8 +110,11 @@ def money(amount: Decimal) -> str:
 
 
 def wait_for_preview_change(page: Page, before: str) -> str:
+    """The preview's text once htmx has replaced it (compared as the person reads it)."""
+    page.wait_for_function(
+        "(before) => document.getElementById('billing-preview').innerText !== before", arg=before
+    )
     preview = billing_preview(page)
-    expect(preview).not_to_have_text(before)
     expect(preview).not_to_have_attribute("aria-busy", "true")
     return preview.inner_text()
 
