@@ -17,6 +17,7 @@ from tests.browser.pages import DESKTOP
 ACTION_TIMEOUT_MS = 10_000
 
 _screenshots_written: list[Path] = []
+_overflows: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +53,9 @@ def screenshot(screenshot_dir):
         path = screenshot_dir / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True)
         _screenshots_written.append(path)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        if page_width > width:
+            _overflows.append(f"{path.name}: the page is {page_width} px wide in a {width} px viewport")
         return path
 
     return take
@@ -84,3 +88,5 @@ def pytest_terminal_summary(terminalreporter):
         folder = _screenshots_written[0].parent
         terminalreporter.write_sep("-", "browser screenshots")
         terminalreporter.write_line(f"{len(_screenshots_written)} screenshots written to {folder}")
+        for overflow in _overflows:
+            terminalreporter.write_line(f"scrolls sideways: {overflow}")

@@ -81,6 +81,8 @@ def at_both_widths(page: Page, screenshot, name: str, reopen=None) -> None:
     """Screenshots at 1280 and 375 px; `reopen` restores a hover state the resize may lose."""
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
+        # From the top, so a sticky column sits where a person first sees it.
+        page.evaluate("window.scrollTo(0, 0)")
         if reopen:
             reopen()
         screenshot(page, name)
