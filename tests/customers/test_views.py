@@ -1,0 +1,369 @@
+"""The landing page (the partner's customers) and a customer's subscriptions, through HTTP."""
+
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import PartnerUser
+from subscriptions.models import Subscription
+from tests.factories import (
+    CustomerFactory,
+    DelegatedAdminGrantFactory,
+    LicenseAssignmentFactory,
+    PartnerFactory,
+    PartnerUserFactory,
+    SubscriptionFactory,
+)
+
+LIST_URL = reverse("customers:list")
+
+
+@pytest.fixture
+def partner(db):
+    return PartnerFactory(name="Fabrikam View Tests")
+
+
+@pytest.fixture
+def agent(partner):
+    return PartnerUserFactory(partner=partner, role=PartnerUser.Role.ADMIN_AGENT).user
+
+
+@pytest.fixture
+def billing_admin(partner):
+    return PartnerUserFactory(partner=partner, role=PartnerUser.Role.BILLING_ADMIN).user
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def detail_url(customer) -> str:
+    return reverse("customers:detail", args=[customer.pk])
+
+
+def upgradable_subscription(customer, partner, catalog, **fields) -> Subscription:
+    """Office 365 Business Essentials sold by `partner`, with a counting grant: four targets eligible."""
+    DelegatedAdminGrantFactory(partner=partner, customer=customer)
+    return SubscriptionFactory(
+        customer=customer, offer=catalog["Office 365 Business Essentials"], sold_by=partner, **fields
+    )
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(queries)
+
+
+# --- The customer list ----------------------------------------------------------------------
+
+
+def test_signed_out_visitors_are_sent_to_the_login_page(client, db):
+    response = client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{reverse('login')}?next={LIST_URL}"
+
+
+def test_a_user_without_a_partner_is_forbidden(client, db):
+    admin = get_user_model().objects.create_superuser("root", password="x")
+    client.force_login(admin)
+
+    assert client.get(LIST_URL).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_list_shows_the_partners_customers_and_no_other(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", partner=partner)
+    CustomerFactory(name="Margie's Travel", partner=PartnerFactory())
+
+    response = agent_client.get(LIST_URL)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.templates[0].name == "customers/customer_list.html"
+    content = response.content.decode()
+    assert "<html" in content
+    assert f'href="{detail_url(response.context["page"][0])}"' in content
+    assert "Contoso Ltd" in content
+    assert "Margie" not in content
+
+
+def test_the_shell_names_the_signed_in_user_and_partner_and_signs_out_with_a_post(
+    agent_client, agent, partner
+):
+    content = agent_client.get(LIST_URL).content.decode()
+
+    assert agent.username in content
+    assert partner.name in content
+    assert re.search(rf'<form[^>]*method="post"[^>]*action="{reverse("logout")}"', content)
+    assert '<html lang="en">' in content
+    assert 'hx-headers=\'{"X-CSRFToken": "' in content
+    assert 'role="status"' in content
+
+
+def test_each_customer_shows_how_many_subscriptions_this_partner_sold_it(agent_client, partner, catalog):
+    customer = CustomerFactory(name="Contoso Ltd", partner=partner)
+    for _ in range(3):
+        SubscriptionFactory(customer=customer, sold_by=partner, offer=catalog["Power BI Pro"])
+    SubscriptionFactory(customer=customer, sold_by=PartnerFactory(), offer=catalog["Power BI Pro"])
+    SubscriptionFactory(customer=customer, sold_by=None, offer=catalog["Power BI Pro"])
+
+    response = agent_client.get(LIST_URL)
+
+    assert [c.subscription_count for c in response.context["page"]] == [3]
+
+
+def test_the_search_matches_name_or_domain(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", domain="contoso.example", partner=partner)
+    CustomerFactory(name="Adatum Corporation", domain="adatum.example", partner=partner)
+    CustomerFactory(name="Litware, Inc.", domain="lit-contoso.example", partner=partner)
+
+    by_name = agent_client.get(LIST_URL, {"q": "adatum"})
+    by_domain = agent_client.get(LIST_URL, {"q": "CONTOSO"})
+
+    assert [c.name for c in by_name.context["page"]] == ["Adatum Corporation"]
+    assert [c.name for c in by_domain.context["page"]] == ["Contoso Ltd", "Litware, Inc."]
+
+
+def test_a_search_with_no_match_says_so(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", partner=partner)
+
+    response = agent_client.get(LIST_URL, {"q": "zzz"})
+
+    assert "No customer matches “zzz”." in response.content.decode()
+
+
+def test_a_search_never_reaches_another_partners_customers(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", partner=partner)
+    CustomerFactory(name="Contoso Secret", partner=PartnerFactory())
+
+    response = agent_client.get(LIST_URL, {"q": "contoso"})
+
+    assert [c.name for c in response.context["page"]] == ["Contoso Ltd"]
+
+
+def test_htmx_gets_only_the_results_fragment_with_the_new_count(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", partner=partner)
+    CustomerFactory(name="Adatum Corporation", partner=partner)
+
+    response = agent_client.get(LIST_URL, {"q": "conto"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "<html" not in content
+    assert content.lstrip().startswith('<div id="customer-results"')
+    assert "Contoso Ltd" in content and "Adatum" not in content
+    assert 'id="customer-count" hx-swap-oob="innerHTML">1 customer matches “conto”' in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(agent_client, partner):
+    CustomerFactory(name="Contoso Ltd", partner=partner)
+
+    response = agent_client.get(
+        LIST_URL, {"q": "conto"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
+
+
+def test_the_search_box_filters_as_you_type_and_works_as_a_plain_form(agent_client):
+    content = agent_client.get(LIST_URL).content.decode()
+
+    assert re.search(r'<form class="search" method="get" action="/customers/"', content)
+    assert 'name="q"' in content
+    assert 'hx-trigger="input changed delay:300ms, search"' in content
+    assert 'hx-target="#customer-results"' in content
+    assert 'hx-push-url="true"' in content
+    assert re.search(r'<button type="submit"[^>]*>Search</button>', content)
+
+
+def test_the_list_is_paginated_50_per_page(agent_client, partner):
+    CustomerFactory.create_batch(60, partner=partner)
+
+    first = agent_client.get(LIST_URL)
+    second = agent_client.get(LIST_URL, {"page": 2})
+
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 10
+    assert 'href="?page=2"' in first.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_the_list_query_count_does_not_grow_with_customers(client, partner, catalog):
+    agent = PartnerUserFactory(partner=partner).user
+    client.force_login(agent)
+
+    def customers(count):
+        for customer in CustomerFactory.create_batch(count, partner=partner):
+            SubscriptionFactory(customer=customer, sold_by=partner, offer=catalog["Power BI Pro"])
+
+    customers(5)
+    with_5 = count_queries(client, LIST_URL)
+    customers(55)
+    with_60 = count_queries(client, LIST_URL)
+
+    assert with_5 == with_60
+
+
+# --- A customer's subscriptions -------------------------------------------------------------
+
+
+def test_signed_out_visitors_of_a_customer_page_are_sent_to_the_login_page(client, partner):
+    customer = CustomerFactory(partner=partner)
+
+    response = client.get(detail_url(customer))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_another_partners_customer_is_not_found(agent_client):
+    stranger = CustomerFactory(partner=PartnerFactory())
+
+    assert agent_client.get(detail_url(stranger)).status_code == HTTPStatus.NOT_FOUND
+    assert agent_client.get(reverse("customers:detail", args=[999_999])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_customer_page_lists_the_subscriptions_this_partner_sold(agent_client, partner, catalog):
+    customer = CustomerFactory(name="Contoso Ltd", partner=partner)
+    ours = upgradable_subscription(customer, partner, catalog, quantity=25)
+    for _ in range(20):
+        LicenseAssignmentFactory(subscription=ours)
+    SubscriptionFactory(
+        customer=customer, sold_by=PartnerFactory(name="Rival"), offer=catalog["Office 365 ProPlus"]
+    )
+
+    response = agent_client.get(detail_url(customer))
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert re.search(r"<h1>Contoso Ltd</h1>", content)
+    assert re.search(r'<nav class="breadcrumb"[^>]*>.*Customers.*Contoso Ltd', content, re.S)
+    assert re.search(r'<h2 id="subscriptions-heading">Subscriptions</h2>', content)
+    assert [row.subscription for row in response.context["rows"]] == [ours]
+    assert "25 · 20 assigned" in content
+    assert "This partner" in content
+    today = timezone.localdate()
+    assert ours.next_anniversary(today).strftime("%b") in content
+    assert "Office 365 ProPlus" not in content
+    assert "Rival" not in content
+
+
+def test_an_upgradable_subscription_has_the_info_icon_with_upgrade_now(agent_client, partner, catalog):
+    customer = CustomerFactory(partner=partner)
+    subscription = upgradable_subscription(customer, partner, catalog, friendly_name="Main plan")
+
+    content = agent_client.get(detail_url(customer)).content.decode()
+
+    button = re.search(r'<button type="button" class="icon-button"[^>]*>', content, re.S).group(0)
+    assert 'aria-expanded="false"' in button
+    assert f'aria-controls="upgrade-options-{subscription.pk}"' in button
+    assert 'aria-label="Upgrade options for Main plan"' in button
+    panel = re.search(rf'id="upgrade-options-{subscription.pk}".*?</a>', content, re.S).group(0)
+    upgrade_url = reverse("subscriptions:upgrade", args=[subscription.pk])
+    assert re.search(rf'<a [^>]*href="{upgrade_url}">Upgrade now</a>', panel)
+    # Right after the name: nothing but markup between the name and the button.
+    assert re.search(r"<span>Main plan</span>\s*<span class=\"disclosure\"", content)
+
+
+def test_a_subscription_with_paths_but_no_eligible_target_explains_why_without_upgrade_now(
+    agent_client, partner, catalog
+):
+    customer = CustomerFactory(partner=partner)
+    upgradable_subscription(
+        customer, partner, catalog, friendly_name="Paused plan", status=Subscription.Status.SUSPENDED
+    )
+
+    content = agent_client.get(detail_url(customer)).content.decode()
+
+    assert 'aria-label="Why can\'t Paused plan be upgraded?"' in content
+    assert "Why can't this be upgraded?" in content
+    assert "This subscription is suspended. Reactivate it before upgrading it." in content
+    assert content.count("This subscription is suspended.") == 1, "one message for all four targets"
+    assert "Upgrade options for" not in content
+    assert "Upgrade now" not in content
+
+
+def test_a_subscription_without_upgrade_paths_has_no_control(agent_client, partner, catalog):
+    customer = CustomerFactory(partner=partner)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer)
+    SubscriptionFactory(customer=customer, offer=catalog["Power BI Pro"], sold_by=partner)
+
+    content = agent_client.get(detail_url(customer)).content.decode()
+
+    assert "Upgrade options for" not in content
+    assert "be upgraded?" not in content
+    assert "Upgrade now" not in content
+
+
+def test_a_billing_admin_sees_neither_icon_nor_link_nor_reasons(client, billing_admin, partner, catalog):
+    customer = CustomerFactory(partner=partner)
+    upgradable_subscription(customer, partner, catalog)
+    SubscriptionFactory(
+        customer=customer,
+        offer=catalog["Office 365 Business"],
+        sold_by=partner,
+        status=Subscription.Status.SUSPENDED,
+    )
+    client.force_login(billing_admin)
+
+    response = client.get(detail_url(customer))
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["rows"]) == 2
+    assert "Upgrade options for" not in content
+    assert "be upgraded?" not in content
+    assert reverse("subscriptions:upgrade", args=[response.context["rows"][0].subscription.pk]) not in content
+
+
+def test_an_upgraded_subscription_shows_as_cancelled_upgraded_to_its_successor(
+    agent_client, partner, catalog
+):
+    customer = CustomerFactory(partner=partner)
+    target = SubscriptionFactory(
+        customer=customer, offer=catalog["Office 365 Enterprise E3"], sold_by=partner, friendly_name="New E3"
+    )
+    upgradable_subscription(
+        customer, partner, catalog, status=Subscription.Status.DELETED, upgraded_to=target
+    )
+
+    content = agent_client.get(detail_url(customer)).content.decode()
+
+    assert re.search(r"Cancelled</span>\s*<span class=\"status-note\">\(upgraded to New E3\)", content)
+
+
+def test_the_subscription_list_query_count_does_not_grow_with_subscriptions(client, partner, catalog):
+    customer = CustomerFactory(partner=partner)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer)
+    client.force_login(PartnerUserFactory(partner=partner).user)
+    offers = [
+        catalog[name] for name in ("Office 365 Business Essentials", "Office 365 Business", "Power BI Pro")
+    ]
+
+    def subscriptions(count):
+        for index in range(count):
+            subscription = SubscriptionFactory(
+                customer=customer,
+                offer=offers[index % 3],
+                sold_by=partner,
+                created_on=datetime.date(2024, 1, 1 + index % 28),
+            )
+            LicenseAssignmentFactory.create_batch(2, subscription=subscription)
+
+    subscriptions(3)
+    with_3 = count_queries(client, detail_url(customer))
+    subscriptions(27)
+    with_30 = count_queries(client, detail_url(customer))
+
+    assert with_3 == with_30
