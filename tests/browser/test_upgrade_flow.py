@@ -386,10 +386,16 @@ def test_double_click_on_submit_makes_one_upgrade(demo_page, live_server):
     source = go_to_upgrade_page(page, live_server.url, "Contoso Ltd")
     subscriptions_before = Subscription.objects.filter(customer=source.customer).count()
     choose_target(page, E3)
+    upgrade_path = reverse("subscriptions:upgrade", args=[source.pk])
+    requests = []
+    page.on("request", lambda request: requests.append(request))
 
     page.get_by_role("button", name="Submit", exact=True).dblclick()
     expect(page.get_by_role("heading", name="Upgrade a subscription", exact=True)).to_have_count(0)
     page.wait_for_load_state("networkidle")
+
+    posts = [request for request in requests if request.method == "POST" and upgrade_path in request.url]
+    assert len(posts) == 1, "Submit is disabled while its request runs"
 
     operation = only_successful_upgrade(source)
     assert Operation.objects.filter(subscription=source).count() == 1
