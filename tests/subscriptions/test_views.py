@@ -406,7 +406,8 @@ def test_the_report_confirms_the_upgrade_with_its_billing_and_the_affected_accou
     assert "Upgrade with license transfer" in content
     assert "Accounts and services that were affected" in content
     assert f"All ({len(rows)})" in content
-    assert content.index("ProhibitedInUsageLocationViolation") < content.index("Moved</td>"), "errors first"
+    first_error = content.index("ProhibitedInUsageLocationViolation")
+    assert first_error < content.index("<span>Moved</span>"), "errors first"
     assert 'href="https://go.microsoft.com/fwlink/p/?LinkId=723576"' in content
     assert "Problems in reassigning licenses while you switch plans in Office 365" in content
     assert f'href="{reverse("subscriptions:operation-csv", args=[operation.pk])}"' in content
