@@ -7,10 +7,14 @@ never another partner's name: the words only ever say "another partner" or "dire
 Microsoft".
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from subscriptions.templatetags.money import number
 
 # --- Eligibility reasons (DOMAIN.md section 4) ----------------------------------------------
 
@@ -92,6 +96,19 @@ def _status_label(status: str) -> str:
 
 def _names(names) -> str:
     return ", ".join(str(name) for name in names)
+
+
+def _number(value) -> str:
+    """A stored count in the active language's grouping (10,000,000 / 10 000 000)."""
+    return number(value)
+
+
+def _date(value: str) -> str:
+    """A stored ISO date in the active language's format (May 9, 2026 / 9 mai 2026)."""
+    try:
+        return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _not_active(params: dict) -> str:
@@ -202,8 +219,8 @@ def _in_progress(params: dict) -> str:
 
 def _quantity(params: dict) -> str:
     return _("Enter a quantity between %(min)s and %(max)s for %(target)s.") % {
-        "min": params.get("min"),
-        "max": params.get("max"),
+        "min": _number(params.get("min")),
+        "max": _number(params.get("max")),
         "target": params.get("target"),
     }
 
@@ -241,7 +258,7 @@ def describe_details(code: str, params: dict | None = None) -> str | None:
     if code == SUBSCRIPTION_NOT_ACTIVE:
         return _("Current status: %(status)s.") % {"status": _status_label(params.get("status"))}
     if code == DELEGATED_ADMIN_MISSING and params.get("end_date"):
-        return _("The privileges ended on %(date)s.") % {"date": params["end_date"]}
+        return _("The privileges ended on %(date)s.") % {"date": _date(params["end_date"])}
     if code == CONFLICTING_SERVICES:
         return _("Services concerned: %(services)s.") % {"services": _names(params.get("services", []))}
     return None
