@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages lint check serve clean
+.PHONY: run test venv messages messages-update lint check serve clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(scripts/find-python) && "$$python" -m venv $(VENV)
@@ -18,6 +18,13 @@ venv: $(VENV)/.installed
 
 messages: venv
 	$(MANAGE) compilemessages -v0 --ignore=.venv
+
+# After adding or changing a user-facing string: refresh locale/fr from the sources, then
+# translate the new or fuzzy entries (tests/i18n fails until none is left). The scripts show no
+# text of their own, so there is no djangojs catalog.
+messages-update: venv
+	$(MANAGE) makemessages -l fr --no-obsolete --add-location=file \
+	  --ignore=.venv --ignore=test-artifacts --ignore=staticfiles --ignore=tests
 
 run: venv messages
 	$(MANAGE) migrate -v0
