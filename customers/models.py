@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A customer pays every offer in its market's currency (DOMAIN.md section 2).
 MARKET_CURRENCIES = {"IN": "INR", "FR": "EUR"}
@@ -159,10 +160,11 @@ class DelegatedAdminGrant(models.Model):
         DIRECTORY_READER = "directory_reader", _("Directory reader")
         GLOBAL_READER = "global_reader", _("Global reader")
 
+    # A grant's status agrees with a different noun than a subscription's in French.
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        EXPIRED = "expired", _("Expired")
-        TERMINATED = "terminated", _("Terminated")
+        ACTIVE = "active", pgettext_lazy("delegated admin grant", "Active")
+        EXPIRED = "expired", pgettext_lazy("delegated admin grant", "Expired")
+        TERMINATED = "terminated", pgettext_lazy("delegated admin grant", "Terminated")
 
     # Only roles that may write the directory let an upgrade move licenses (DOMAIN.md s. 4).
     ROLES_THAT_TRANSFER_LICENSES = frozenset({Role.ADMIN_AGENT, Role.DIRECTORY_WRITER})
