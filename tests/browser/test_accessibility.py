@@ -1,0 +1,259 @@
+"""Accessibility of every page of the workflow, in English and in French (issue 7, "Must hold").
+
+axe-core (the copy the PyPI package axe-playwright-python ships, read from disk: nothing is
+downloaded) scans each page in the state a person sees it: the subscription list with the
+Upgrade now menu open, the upgrade page with an offer chosen and its billing preview, the form
+with an error, the report, the refusals, 403 and 404. Any serious or critical violation fails the
+test, listed by page, rule and element; every finding of any impact is written to
+test-artifacts/axe-<language>.json for review. On top of axe: one h1 and no skipped heading
+level, one main landmark, and status messages in live regions.
+
+axe runs through Playwright's evaluate (DevTools protocol), which the page's strict CSP does not
+govern, so the scan needs no CSP bypass: the pages are tested with their real policy.
+"""
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Page, expect
+
+from subscriptions import services
+from subscriptions.models import Offer, Operation
+from tests.browser.languages import new_page
+from tests.browser.pages import (
+    E3,
+    billing_preview,
+    controlled_panel,
+    fabrikam_subscription,
+    target_radio,
+    wait_for_preview_change,
+)
+
+pytestmark = pytest.mark.browser
+
+FAILING_IMPACTS = ("serious", "critical")
+
+WORDS = {
+    "en": {
+        "user": "User name",
+        "password": "Password",
+        "sign_in": "Sign in",
+        "options": "Upgrade options for {}",
+        "upgrade_now": "Upgrade now",
+        "upgrade_heading": "Upgrade a subscription",
+        "submit": "Submit",
+        "report": "Upgrade result",
+        "why": "Why can't {} be upgraded?",
+        "error_filter": "Error",
+        "quantity": "Quantity",
+    },
+    "fr": {
+        "user": "Nom d’utilisateur",
+        "password": "Mot de passe",
+        "sign_in": "Se connecter",
+        "options": "Options de mise à niveau pour {}",
+        "upgrade_now": "Mettre à niveau maintenant",
+        "upgrade_heading": "Mettre à niveau un abonnement",
+        "submit": "Envoyer",
+        "report": "Résultat de la mise à niveau",
+        "why": "Pourquoi l’abonnement {} ne peut-il pas être mis à niveau\u202f?",
+        "error_filter": "Erreur",
+        "quantity": "Quantité",
+    },
+}
+
+
+class Scanner:
+    """Scans pages and keeps what it finds, so one run reports every page at once."""
+
+    def __init__(self, page: Page, language: str):
+        self.page = page
+        self.language = language
+        self.problems: list[str] = []
+        self.findings: list[dict] = []
+
+    def scan(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        assert page.locator("html").get_attribute("lang") == self.language, f"{name}: <html lang>"
+        page.evaluate(AXE_SCRIPT)
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))"""
+        )
+        for violation in violations:
+            self.findings.append({"page": name, "url": page.url, **violation})
+            if violation["impact"] in FAILING_IMPACTS:
+                for node in violation["nodes"]:
+                    self.problems.append(
+                        f"[{self.language}] {name}: {violation['id']} ({violation['impact']}) "
+                        f"{violation['help']} at {node['target']}: {node['summary']}"
+                    )
+        self.check_structure(name)
+
+    def check_structure(self, name: str) -> None:
+        structure = self.page.evaluate(
+            """() => {
+            const visible = el => !el.closest('[hidden], [aria-hidden="true"]');
+            return {
+                headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(visible)
+                    .map(h => [Number(h.tagName[1]), h.textContent.trim().replace(/\\s+/g, ' ')]),
+                mains: document.querySelectorAll('main, [role=main]').length,
+                statusRegions: document.querySelectorAll('[role=status], [role=alert], [aria-live]').length,
+            }; }"""
+        )
+        headings = structure["headings"]
+        levels = [level for level, _ in headings]
+        if levels.count(1) != 1 or not levels or levels[0] != 1:
+            self.problems.append(f"[{self.language}] {name}: needs exactly one h1, first: {headings}")
+        for (before, _), (level, text) in zip(headings, headings[1:], strict=False):
+            if level > before + 1:
+                self.problems.append(
+                    f"[{self.language}] {name}: h{before} then h{level} ({text!r}) skips a level"
+                )
+        if structure["mains"] != 1:
+            self.problems.append(f"[{self.language}] {name}: {structure['mains']} main landmarks")
+        if not structure["statusRegions"]:
+            self.problems.append(f"[{self.language}] {name}: no live region for status messages")
+
+    def finish(self, report_name: str) -> None:
+        folder = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots")).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"axe-{report_name}.json").write_text(
+            json.dumps(self.findings, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        assert not self.problems, f"{len(self.problems)} accessibility problems:\n" + "\n".join(self.problems)
+
+
+@pytest.fixture(params=["en", "fr"])
+def language(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def scanner(browser, browser_context_args, language):
+    page = new_page(browser, browser_context_args, language)
+    yield Scanner(page, language)
+    page.context.close()
+
+
+def submit_sign_in(scanner: Scanner, base_url: str, username: str, password: str) -> None:
+    page, words = scanner.page, WORDS[scanner.language]
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label(words["user"]).fill(username)
+    page.get_by_label(words["password"]).fill(password)
+    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+
+
+def sign_in(scanner: Scanner, base_url: str, username: str, password: str) -> None:
+    submit_sign_in(scanner, base_url, username, password)
+    expect(scanner.page).not_to_have_url(f"{base_url}/accounts/login/")
+
+
+def test_the_upgrade_workflow_has_no_serious_accessibility_violation(scanner, demo, live_server):
+    page, words, base = scanner.page, WORDS[scanner.language], live_server.url
+    page.goto(f"{base}/accounts/login/")
+    scanner.scan("sign-in")
+    page.get_by_role("button", name=words["sign_in"], exact=True).click()  # empty: the browser refuses
+    submit_sign_in(scanner, base, "demo", "wrong-password")
+    expect(page.get_by_role("alert")).to_be_visible()
+    scanner.scan("sign-in with an error")
+    sign_in(scanner, base, "demo", "demo-password")
+    scanner.scan("customers")
+
+    source = fabrikam_subscription("Contoso Ltd")
+    page.goto(f"{base}/customers/{source.customer_id}/")
+    button = page.get_by_role("button", name=words["options"].format(source.friendly_name), exact=True)
+    button.hover()
+    expect(controlled_panel(page, button).get_by_role("link", name=words["upgrade_now"])).to_be_visible()
+    scanner.scan("subscriptions, Upgrade now menu open")
+
+    controlled_panel(page, button).get_by_role("link", name=words["upgrade_now"]).click()
+    expect(page.get_by_role("heading", name=words["upgrade_heading"], exact=True)).to_be_visible()
+    scanner.scan("upgrade page")
+    before = billing_preview(page).inner_text()
+    target_radio(page, E3).check()
+    wait_for_preview_change(page, before)
+    scanner.scan("upgrade page, offer chosen, billing preview")
+
+    page.get_by_label(words["quantity"], exact=True).fill("0")
+    page.get_by_role("button", name=words["submit"], exact=True).click()  # the browser's own check
+    page.get_by_label(words["quantity"], exact=True).fill("30")
+    page.get_by_role("button", name=words["submit"], exact=True).click()
+    expect(page.get_by_role("heading", name=words["report"], exact=True)).to_be_visible()
+    scanner.scan("report")
+
+    litware = fabrikam_subscription("Litware, Inc.", "Office 365 Business Premium")
+    operation = services.subscription_upgrade(
+        subscription=litware,
+        target_offer=Offer.objects.get(name=E3),
+        quantity=None,
+        actor=demo.users["demo"],
+        token=uuid.uuid4(),
+    )
+    assert operation.result == Operation.Result.SUCCEEDED
+    page.goto(f"{base}/subscriptions/operations/{operation.pk}/")
+    page.get_by_role("link", name=f"{words['error_filter']} (3)").click()
+    expect(page.locator(".affected-table tbody tr")).to_have_count(3)
+    scanner.scan("Litware report, errors only")
+    scanner.finish(f"{scanner.language}-workflow")
+
+
+def test_refusals_and_error_pages_have_no_serious_accessibility_violation(scanner, demo, live_server):
+    page, words, base = scanner.page, WORDS[scanner.language], live_server.url
+    sign_in(scanner, base, "demo", "demo-password")
+
+    tailspin = fabrikam_subscription("Tailspin Toys")
+    page.goto(f"{base}/customers/{tailspin.customer_id}/")
+    scanner.scan("suspended subscription")
+    coho = fabrikam_subscription("Coho Winery")
+    page.goto(f"{base}/customers/{coho.customer_id}/")
+    why = page.get_by_role("button", name=words["why"].format(coho.friendly_name), exact=True)
+    why.click()
+    expect(why).to_have_attribute("aria-expanded", "true")
+    scanner.scan("why it can't be upgraded, open")
+    page.goto(f"{base}/subscriptions/{coho.pk}/upgrade/")
+    scanner.scan("upgrade page, nothing eligible")
+
+    trey = fabrikam_subscription("Trey Research")
+    page.goto(f"{base}/subscriptions/{trey.pk}/upgrade/")
+    scanner.scan("upgrade page, one offer refused")
+    target_radio(page, "Office 365 Business Premium").check()
+    page.get_by_label(words["quantity"], exact=True).fill("301")
+    page.get_by_role("button", name=words["submit"], exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scanner.scan("upgrade form with an error")
+
+    page.goto(f"{base}/customers/999999/")
+    scanner.scan("404")
+    page.get_by_role("button", name={"en": "Sign out", "fr": "Se déconnecter"}[scanner.language]).click()
+    sign_in(scanner, base, "billing", "billing-password")
+    page.goto(f"{base}/subscriptions/{trey.pk}/upgrade/")
+    scanner.scan("403")
+    scanner.finish(f"{scanner.language}-refusals")
+
+
+def test_the_scan_reports_a_violation_planted_in_a_real_page(scanner, demo, live_server):
+    """The scan itself works under the pages' CSP: an unlabelled field and grey-on-grey text fail."""
+    sign_in(scanner, live_server.url, "demo", "demo-password")
+    scanner.page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        main.insertAdjacentHTML('beforeend', '<input type="text" id="planted-field">');
+        const text = document.createElement('p');
+        text.id = 'planted-text';
+        text.textContent = 'Barely readable';
+        text.style.color = '#aaaaaa';
+        text.style.background = '#bbbbbb';
+        main.append(text);
+        }"""
+    )
+    scanner.scan("customers, with planted violations")
+    found = "\n".join(scanner.problems)
+    assert "#planted-field" in found and "label" in found, found
+    assert "#planted-text" in found and "color-contrast" in found, found
