@@ -187,3 +187,19 @@ def test_french_pages_at_phone_width_do_not_scroll_sideways(browser, browser_con
                 assert_no_sideways_scroll(page)
     finally:
         page.context.close()
+
+
+def test_the_switcher_returns_to_the_search_htmx_put_in_the_address(demo_page, live_server):
+    page = demo_page
+    page.goto(f"{live_server.url}/customers/")
+    page.get_by_label("Search customers").press_sequentially("Conto")
+    expect(page).to_have_url(re.compile(r"\?q=Conto$"))
+    expect(page.get_by_role("link", name="Adatum Corporation", exact=True)).to_have_count(0)
+
+    page.get_by_label("Language", exact=True).select_option("fr")
+    page.get_by_role("button", name="Change", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_url(f"{live_server.url}/customers/?q=Conto")
+    expect(page.get_by_role("status").filter(has_text="correspond")).to_have_text(
+        "1 client correspond à «\u00a0Conto\u00a0»"
+    )
