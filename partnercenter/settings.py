@@ -138,6 +138,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# URLs carry no language prefix: LocaleMiddleware reads the switcher's cookie, then the
+# browser's Accept-Language. The cookie holds only "en" or "fr"; scripts never need it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Billing days are counted in UTC (DOMAIN.md section 6): "today" is the date in this zone.
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -77,7 +77,8 @@ def test_choosing_french_sets_the_cookie_and_wins_over_the_browser(demo_client):
     response = demo_client.post(SET_LANGUAGE_URL, {"language": "fr", "next": url}, **ENGLISH)
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == url
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, cookie["httponly"], cookie["samesite"]) == ("fr", True, "Lax")
 
     page = demo_client.get(url, **ENGLISH)
     assert html_lang(page) == "fr"
