@@ -3,7 +3,10 @@ the keyboard and layout checks the French and accessibility tests share."""
 
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from tests.i18n.support import compile_french_catalog_if_stale
 
 NNBSP = "\u202f"  # French thousands separator (CLDR, through Babel)
 NBSP = "\u00a0"  # between a French amount and its currency
@@ -11,6 +14,12 @@ LOCALES = {"en": "en-US", "fr": "fr-FR"}
 TAB_LIMIT = 80
 # As tests/browser/conftest.py: long enough for a busy 2-core machine, short enough to fail fast.
 ACTION_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def french_catalog():
+    """Use with `pytest.mark.usefixtures("french_catalog")`: French words, however pytest was run."""
+    compile_french_catalog_if_stale()
 
 
 def new_page(browser, browser_context_args, language: str) -> Page:

@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from subscriptions import services
 from subscriptions.models import Offer, Operation
-from tests.browser.languages import new_page
+from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
 from tests.browser.pages import (
     E3,
     billing_preview,
@@ -33,7 +33,7 @@ from tests.browser.pages import (
     wait_for_preview_change,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 
 FAILING_IMPACTS = ("serious", "critical")
 

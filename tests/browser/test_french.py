@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from subscriptions.models import Offer, OfferPrice, Operation, Subscription
 from tests.browser.languages import (
     assert_no_sideways_scroll,
+    french_catalog,  # noqa: F401 (fixture)
     french_money,
     new_page,
     sign_in_in_french,
@@ -27,7 +28,7 @@ from tests.browser.pages import (
     wait_for_preview_change,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 
 UPGRADE_NOW_FR = "Mettre à niveau maintenant"
 UPGRADE_HEADING_FR = "Mettre à niveau un abonnement"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from subscriptions.models import Offer, OfferPrice, Operation, Subscription
 from tests.browser.languages import (
     assert_focus_is_visible,
+    french_catalog,  # noqa: F401 (fixture)
     french_money,
     is_focused,
     new_page,
@@ -17,7 +18,7 @@ from tests.browser.languages import (
 )
 from tests.browser.pages import E3, billing_preview, controlled_panel, fabrikam_subscription, target_radio
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 
 
 @pytest.fixture
