@@ -91,11 +91,21 @@ def _channel(holding_sold_by_id: int | None, source_sold_by_id: int | None) -> s
 
 
 @dataclass(frozen=True)
-class _Holding:
-    pk: int
-    customer_id: int
+class _Holdings:
+    """A customer's active subscriptions of one offer from one seller.
+
+    Eligibility only asks which offers a customer holds and through which channel, so a
+    customer with a thousand subscriptions is a few dozen groups, not a thousand rows to scan
+    for every target of every subscription on the page.
+    """
+
     offer_id: int
     sold_by_id: int | None
+    pks: frozenset[int]
+
+    def besides(self, subscription_pk: int) -> bool:
+        """Whether the group holds a subscription other than `subscription_pk`."""
+        return len(self.pks) > 1 or subscription_pk not in self.pks
 
 
 class _Facts:
@@ -107,17 +117,25 @@ class _Facts:
         self.customers = Customer.objects.in_bulk(customer_ids)
 
         self.paths: dict[int, list[int]] = defaultdict(list)
-        for source_id, target_id in UpgradePath.objects.filter(
-            source_offer_id__in={s.offer_id for s in subscriptions}
-        ).values_list("source_offer_id", "target_offer_id"):
+        # Unordered reads (`.order_by()`): the models' default orderings would join other tables
+        # only to sort rows that are grouped or sorted here anyway.
+        for source_id, target_id in (
+            UpgradePath.objects.filter(source_offer_id__in={s.offer_id for s in subscriptions})
+            .order_by()
+            .values_list("source_offer_id", "target_offer_id")
+        ):
             self.paths[source_id].append(target_id)
 
-        self.holdings: dict[int, list[_Holding]] = defaultdict(list)
-        for row in Subscription.objects.filter(
-            customer_id__in=customer_ids, status=Subscription.Status.ACTIVE
-        ).values_list("pk", "customer_id", "offer_id", "sold_by_id"):
-            holding = _Holding(*row)
-            self.holdings[holding.customer_id].append(holding)
+        grouped: dict[tuple[int, int, int | None], set[int]] = defaultdict(set)
+        for pk, customer_id, offer_id, sold_by_id in (
+            Subscription.objects.filter(customer_id__in=customer_ids, status=Subscription.Status.ACTIVE)
+            .order_by()
+            .values_list("pk", "customer_id", "offer_id", "sold_by_id")
+        ):
+            grouped[(customer_id, offer_id, sold_by_id)].add(pk)
+        self.holdings: dict[int, list[_Holdings]] = defaultdict(list)
+        for (customer_id, offer_id, sold_by_id), pks in grouped.items():
+            self.holdings[customer_id].append(_Holdings(offer_id, sold_by_id, frozenset(pks)))
 
         self.grants = {
             (grant.partner_id, grant.customer_id): grant
@@ -136,6 +154,7 @@ class _Facts:
             for offer in Offer.objects.filter(pk__in=offer_ids).prefetch_related("service_plans", "prices")
         }
         self._comparisons: dict[tuple[int, int], ServiceComparison] = {}
+        self._families: dict[int, dict[str, list[ServicePlan]]] = {}
 
     def targets_of(self, subscription: Subscription) -> list[Offer]:
         targets = [self.offers[pk] for pk in self.paths.get(subscription.offer_id, ())]
@@ -151,10 +170,12 @@ class _Facts:
         return self._comparisons[key]
 
     def families(self, offer_id: int) -> dict[str, list[ServicePlan]]:
-        families = defaultdict(list)
-        for plan in self.offers[offer_id].service_plans.all():
-            families[plan.family].append(plan)
-        return families
+        if offer_id not in self._families:
+            families = defaultdict(list)
+            for plan in self.offers[offer_id].service_plans.all():
+                families[plan.family].append(plan)
+            self._families[offer_id] = families
+        return self._families[offer_id]
 
     def price(self, offer: Offer, currency: str) -> Decimal | None:
         for price in offer.prices.all():
@@ -196,7 +217,7 @@ class _Facts:
         if grant is None or not grant.counts_on(self.today):
             found.append(Reason(reasons.DELEGATED_ADMIN_MISSING, _grant_params(grant)))
 
-        others = [h for h in self.holdings.get(subscription.customer_id, ()) if h.pk != subscription.pk]
+        others = [h for h in self.holdings.get(subscription.customer_id, ()) if h.besides(subscription.pk)]
         owned_channels = sorted(
             {_channel(h.sold_by_id, subscription.sold_by_id) for h in others if h.offer_id == target.pk}
         )
