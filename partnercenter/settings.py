@@ -6,6 +6,7 @@ SQLite in the project folder. Production sets DEBUG=False, SECRET_KEY, ALLOWED_H
 PostgreSQL DATABASE_URL.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     # whitenoise serves static files in development too, so runserver behaves as production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "customers",
     "subscriptions",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnercenter.urls"
@@ -128,9 +132,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out user name before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT failed sign-ins, the user name is
+# locked out for the cool-off (guessing one partner's password from many addresses), and so is
+# the client address (one password tried on many user names). Either ends by itself, or at once
+# with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`. Failures during a lockout
+# do not extend it, so a guesser cannot keep a partner out for good. Behind the TLS proxy the
+# client address is the one the proxy appended to X-Forwarded-For (partnercenter/lockout.py), not
+# the proxy's. The tests switch axes off (tests/conftest.py) except where they test it.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "partnercenter.lockout.client_ip_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The sign-in page itself, saying why and for how long (HTTP 429).
+AXES_LOCKOUT_CALLABLE = "partnercenter.lockout.locked_out"
 
 # --- Internationalisation -------------------------------------------------------------------
 

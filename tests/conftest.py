@@ -20,6 +20,16 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Sign-in lockouts (django-axes) only where a test is about them: tests/security/test_sign_in.py.
+    settings.AXES_ENABLED = False
+
+
+def pytest_terminal_summary(terminalreporter):
+    # The figures issue 8 asks for (tests/security/figures.py), when hardening tests ran.
+    from tests.security.figures import summary_lines
+
+    for line in summary_lines():
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
