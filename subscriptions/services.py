@@ -12,6 +12,7 @@ read in a few joined queries (never an IN list of every user: SQLite bounds boun
 written with `bulk_create` and deleted with one statement per table.
 """
 
+import datetime
 import logging
 import uuid
 from collections import defaultdict
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 
 from subscriptions import reasons
-from subscriptions.billing import BillingImpact, upgrade_billing_impact
+from subscriptions.billing import BillingImpact, quantity_change_billing_impact, upgrade_billing_impact
 from subscriptions.eligibility import ServiceComparison, UpgradeOption, evaluate_upgrade
 from subscriptions.models import (
     AffectedAccount,
@@ -35,6 +36,7 @@ from subscriptions.models import (
     Subscription,
     add_months,
 )
+from subscriptions.quantity import quantity_change_refusal
 from subscriptions.reasons import Reason
 
 logger = logging.getLogger(__name__)
@@ -268,10 +270,11 @@ def _upgrade(*, subscription_pk, target_offer, quantity, actor, partner, token, 
 def _lock_source(pk: int) -> Subscription:
     # The customer is locked too: two upgrades of one customer's subscriptions to the same
     # target must not both pass the "already owned" check. NOWAIT: a second submit is told at
-    # once that a change is in progress instead of queueing behind it. A no-op on SQLite, whose
-    # IMMEDIATE transactions serialise writers instead.
+    # once that a change is in progress instead of queueing behind it. NO KEY: rows that merely
+    # reference the subscription (the refused attempt's log line) need not wait for the lock.
+    # A no-op on SQLite, whose IMMEDIATE transactions serialise writers instead.
     return (
-        Subscription.objects.select_for_update(nowait=True, of=("self", "customer"))
+        Subscription.objects.select_for_update(nowait=True, no_key=True, of=("self", "customer"))
         .select_related("customer", "offer")
         .get(pk=pk)
     )
@@ -559,4 +562,156 @@ def _log_failure(error, subscription, target_offer, quantity, actor, partner, to
         actor=actor,
         partner=partner,
         token=token,
+    )
+
+
+# --- Changing the quantity ------------------------------------------------------------------
+
+
+class QuantityChangeRefused(ValidationError):
+    """The quantity was not changed, for a reason the partner can act on."""
+
+    def __init__(self, reason: Reason):
+        self.reason = reason
+        self.reasons = (reason,)
+        super().__init__(_describe_lazily(reason.code, reason.params), code=reason.code)
+
+
+def subscription_change_quantity(
+    *,
+    subscription: Subscription,
+    quantity: int,
+    based_on: int,
+    actor,
+    token: uuid.UUID,
+    today: datetime.date | None = None,
+) -> Operation:
+    """Set `subscription`'s quantity to `quantity`, the form having shown `based_on` seats.
+
+    Returns the succeeded Operation with its prorated billing line (licenses added or removed),
+    or the earlier one when `token` already succeeded with the same parameters. Raises
+    `QuantityChangeRefused` (logged as a refused Operation; the token stays usable) or re-raises
+    any other error (logged as a failed Operation); either way the subscription is unchanged.
+    """
+    partner = actor.partner_user.partner
+    if subscription.sold_by_id != partner.pk:
+        raise PermissionDenied("This partner did not sell this subscription.")
+
+    today = today or timezone.localdate()
+    attempt = {
+        "subscription": subscription,
+        "quantity": quantity,
+        "based_on": based_on,
+        "actor": actor,
+        "partner": partner,
+        "token": token,
+    }
+    try:
+        with transaction.atomic():
+            return _change_quantity(**attempt, today=today)
+    except QuantityChangeRefused as refusal:
+        _log_quantity_attempt(**attempt, result=Operation.Result.REFUSED, reason=refusal.reason)
+        raise
+    except OperationalError as error:
+        if not _is_lock_conflict(error):
+            _log_quantity_failure(error, attempt)
+            raise
+        refusal = QuantityChangeRefused(Reason(reasons.UPGRADE_IN_PROGRESS, {}))
+        _log_quantity_attempt(**attempt, result=Operation.Result.REFUSED, reason=refusal.reason)
+        raise refusal from error
+    except Exception as error:
+        _log_quantity_failure(error, attempt)
+        raise
+
+
+def _change_quantity(*, subscription, quantity, based_on, actor, partner, token, today) -> Operation:
+    # A blocking lock, unlike the upgrade's NOWAIT: a second change waits for the first, then
+    # compares its `based_on` with the quantity the first one left, and is refused with the new
+    # number ("changed meanwhile"), so no update is lost. Only the subscription's row is locked;
+    # locking the joined offer would queue every change of that offer behind this one.
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("customer", "offer")
+        .get(pk=subscription.pk)
+    )
+
+    # Under the lock, so a double click waiting behind the first submit sees its result.
+    replay = Operation.objects.filter(token=token, result=Operation.Result.SUCCEEDED).first()
+    if replay is not None:
+        if (
+            replay.kind == Operation.Kind.QUANTITY_CHANGE
+            and replay.partner_id == partner.pk
+            and replay.subscription_id == subscription.pk
+            and replay.quantity == quantity
+            and replay.previous_quantity == based_on
+        ):
+            return replay
+        raise QuantityChangeRefused(Reason(reasons.TOKEN_REUSED, {"change": reasons.CHANGE_QUANTITY}))
+
+    refusal = quantity_change_refusal(
+        subscription,
+        quantity=quantity,
+        based_on=based_on,
+        assigned=subscription.licenses.count(),
+        today=today,
+    )
+    if refusal is not None:
+        raise QuantityChangeRefused(refusal)
+
+    # The preview's figures for the same day, from the quantity before the change.
+    impact = quantity_change_billing_impact(subscription=subscription, new_quantity=quantity, today=today)
+    previous_quantity = subscription.quantity
+    subscription.quantity = quantity
+    _validate(subscription)
+    subscription.save(update_fields=["quantity"])
+
+    operation = Operation(
+        kind=Operation.Kind.QUANTITY_CHANGE,
+        result=Operation.Result.SUCCEEDED,
+        actor=actor,
+        partner=partner,
+        customer=subscription.customer,
+        subscription=subscription,
+        previous_quantity=previous_quantity,
+        quantity=quantity,
+        token=token,
+    )
+    _validate(operation)
+    operation.save()
+    BillingLine.objects.bulk_create(
+        [line.as_billing_line(operation=operation, subscription=subscription) for line in impact.lines]
+    )
+    return operation
+
+
+def _log_quantity_attempt(*, result, reason: Reason, subscription, quantity, based_on, actor, partner, token):
+    """One Operation row for a quantity change that changed nothing; never hides the original error.
+
+    `previous_quantity` is the quantity the partner's form was based on: the log says what was
+    asked ("25 → 30"), and the reason says what stood in the way.
+    """
+    try:
+        Operation.objects.create(
+            kind=Operation.Kind.QUANTITY_CHANGE,
+            result=result,
+            actor=actor,
+            partner=partner,
+            customer_id=subscription.customer_id,
+            subscription_id=subscription.pk,
+            quantity=_storable_quantity(quantity),
+            previous_quantity=_storable_quantity(based_on),
+            token=token,
+            reason_code=reason.code,
+            reason_params=reason.params,
+        )
+    except Exception:
+        logger.exception("Could not log the %s quantity change of subscription %s", result, subscription.pk)
+
+
+def _log_quantity_failure(error, attempt: dict) -> None:
+    logger.exception("Quantity change of subscription %s failed", attempt["subscription"].pk)
+    _log_quantity_attempt(
+        **attempt,
+        result=Operation.Result.FAILED,
+        reason=Reason(reasons.UNEXPECTED_ERROR, {"error": type(error).__name__}),
     )

@@ -11,7 +11,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from customers.models import CustomerUser, DelegatedAdminGrant
+from customers.models import Customer, CustomerUser, DelegatedAdminGrant
 from subscriptions import reasons, services
 from subscriptions.billing import upgrade_billing_impact
 from subscriptions.models import (
@@ -548,18 +548,25 @@ def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_subscription_locked_by_another_request_is_refused_with_upgrade_in_progress(world, monkeypatch):
+@pytest.mark.parametrize("locked_row", ["subscription", "customer"])
+def test_a_subscription_locked_by_another_request_is_refused_with_upgrade_in_progress(
+    world, monkeypatch, locked_row
+):
     source = world.subscription(ESSENTIALS, users=2)
     token = uuid.uuid4()
 
     if connection.vendor == "postgresql":
+        # The lock another upgrade of this subscription (or of this customer's) takes, held by
+        # another connection.
+        table, pk = {
+            "subscription": (Subscription._meta.db_table, source.pk),
+            "customer": (Customer._meta.db_table, world.customer.pk),
+        }[locked_row]
         other = connection.copy()
         try:
             other.set_autocommit(False)
             with other.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT id FROM {Subscription._meta.db_table} WHERE id = %s FOR UPDATE", [source.pk]
-                )
+                cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE", [pk])
             with pytest.raises(UpgradeInProgress) as refused:
                 upgrade(source, E3, actor=world.actor, token=token)
         finally:
