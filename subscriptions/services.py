@@ -210,8 +210,13 @@ def subscription_upgrade(
 def _upgrade(*, subscription_pk, target_offer, quantity, actor, partner, token, today) -> Operation:
     source = _lock_source(subscription_pk)
 
-    # Checked under the lock, so a replay waiting behind the first submit sees its result.
-    replay = Operation.objects.filter(token=token, result=Operation.Result.SUCCEEDED).first()
+    # Checked under the lock, so a replay waiting behind the first submit sees its result. No
+    # token, no replay protection (a script calling the service directly).
+    replay = (
+        Operation.objects.filter(token=token, result=Operation.Result.SUCCEEDED).first()
+        if token is not None
+        else None
+    )
     if quantity is None:
         quantity = min(max(source.quantity, target_offer.min_quantity), target_offer.max_quantity)
     if replay is not None:

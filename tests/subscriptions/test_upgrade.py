@@ -686,3 +686,22 @@ def test_a_second_partner_user_of_the_same_partner_may_upgrade(world):
     source = world.subscription(ESSENTIALS, users=1)
 
     assert upgrade(source, E1, actor=colleague).actor == colleague
+
+
+def test_an_upgrade_without_a_token_is_not_taken_for_a_replay(world):
+    other_customer = CustomerFactory(partner=world.partner)
+    DelegatedAdminGrantFactory(partner=world.partner, customer=other_customer)
+    sources = [
+        world.subscription(ESSENTIALS, users=1),
+        SubscriptionFactory(customer=other_customer, offer=offer(ESSENTIALS), sold_by=world.partner),
+    ]
+
+    operations = [
+        subscription_upgrade(
+            subscription=source, target_offer=offer(E3), quantity=None, actor=world.actor, token=None
+        )
+        for source in sources
+    ]
+
+    assert [operation.result for operation in operations] == [Operation.Result.SUCCEEDED] * 2
+    assert [operation.subscription for operation in operations] == sources
