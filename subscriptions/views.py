@@ -7,7 +7,6 @@ One URL serves a page and, for htmx, its fragment.
 
 import logging
 import uuid
-from collections import Counter
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -173,13 +172,12 @@ def _partner_operation(request, operation_id: int) -> Operation:
 def operation_detail(request, operation_id: int):
     """The upgrade's result and the list of accounts and services that were affected."""
     operation = _partner_operation(request, operation_id)
-    rows = report.affected_rows(operation)
-    counts = Counter(row.kind for row in rows)
+    # Only the page shown is read in full: a report can run to 80,000 lines.
+    layout = report.ReportLayout(operation)
     kind = request.GET.get("kind")
     if kind not in report.KINDS:
         kind = None
-    shown = [row for row in rows if row.kind == kind] if kind else rows
-    page = Paginator(shown, AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(layout.lines(kind), AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     billing_lines = list(operation.billing_lines.select_related("subscription"))
     template = "subscriptions/operation.html"
     if _is_fragment_request(request):
@@ -190,11 +188,11 @@ def operation_detail(request, operation_id: int):
         "billing_lines": billing_lines,
         "net": sum((line.amount for line in billing_lines), start=Decimal("0.00")),
         "currency": billing_lines[0].currency if billing_lines else operation.customer.currency,
-        "outcomes": report.summary(operation),
+        "outcomes": layout.outcomes,
         "page": page,
         "kind": kind,
-        "total_rows": len(rows),
-        "kind_filters": [(value, report.KIND_LABELS[value], counts.get(value, 0)) for value in report.KINDS],
+        "total_rows": layout.total,
+        "kind_filters": [(value, report.KIND_LABELS[value], layout.counts[value]) for value in report.KINDS],
     }
     response = TemplateResponse(request, template, context)
     patch_vary_headers(response, ("HX-Request",))

@@ -1,0 +1,101 @@
+"""The result page reads only the page it shows (`report.ReportLayout`): its pages, put together,
+are the whole report, line for line and in order, for every filter and page size."""
+
+import uuid
+
+import pytest
+
+from subscriptions import reasons, report, services
+from subscriptions.models import Offer, Subscription
+from tests.factories import SubscriptionFactory
+
+E1 = "Office 365 Enterprise E1"
+E3 = "Office 365 Enterprise E3"
+ESSENTIALS = "Office 365 Business Essentials"
+PREMIUM = "Office 365 Business Premium"
+
+
+def upgrade(demo, customer_name: str, source_offer: str, *, target=E3, quantity=None):
+    source = Subscription.objects.get(
+        customer=demo.customers[customer_name], sold_by=demo.fabrikam, offer__name=source_offer
+    )
+    return services.subscription_upgrade(
+        subscription=source,
+        target_offer=Offer.objects.get(name=target),
+        quantity=quantity,
+        actor=demo.users["demo"],
+        token=uuid.uuid4(),
+    )
+
+
+@pytest.fixture
+def operations(demo):
+    """Upgrades covering every kind of account line."""
+    return {
+        # Errors (MutuallyExclusiveViolation, ProhibitedInUsageLocationViolation), moved accounts.
+        "Litware": upgrade(demo, "Litware, Inc.", PREMIUM),
+        # Moved accounts with re-enabled plans, and CountViolation errors (20 users, 15 seats).
+        "Contoso": upgrade(demo, "Contoso Ltd", ESSENTIALS, quantity=15),
+        # Upgrade only: every account needs a manual assignment.
+        "Proseware": upgrade(demo, "Proseware, Inc.", ESSENTIALS),
+    }
+
+
+def read_in_pages(lines, size: int) -> list:
+    return [row for start in range(0, len(lines), size) for row in lines[start : start + size]]
+
+
+@pytest.mark.parametrize("name", ["Litware", "Contoso", "Proseware"])
+@pytest.mark.parametrize("kind", [None, *report.KINDS])
+@pytest.mark.parametrize("page_size", [1, 7, 50])
+def test_the_pages_put_together_are_the_whole_report_in_order(operations, name, kind, page_size):
+    operation = operations[name]
+    expected = [row for row in report.affected_rows(operation) if kind in (None, row.kind)]
+
+    lines = report.ReportLayout(operation).lines(kind)
+
+    assert len(lines) == len(expected)
+    assert read_in_pages(lines, page_size) == expected
+
+
+def test_the_upgrades_cover_every_kind_of_line(operations):
+    codes = {name: {row.code for row in report.affected_rows(op)} for name, op in operations.items()}
+
+    assert {reasons.MUTUALLY_EXCLUSIVE_VIOLATION, reasons.PROHIBITED_IN_USAGE_LOCATION_VIOLATION} <= codes[
+        "Litware"
+    ]
+    assert {reasons.COUNT_VIOLATION, reasons.PLAN_REENABLED} <= codes["Contoso"]
+    assert codes["Proseware"] == {reasons.MANUAL_ASSIGNMENT}
+
+
+@pytest.mark.parametrize("name", ["Litware", "Contoso", "Proseware"])
+def test_the_layout_counts_what_the_full_report_counts(operations, name):
+    operation = operations[name]
+    rows = report.affected_rows(operation)
+
+    layout = report.ReportLayout(operation)
+
+    assert layout.total == len(rows)
+    assert layout.counts == {kind: sum(row.kind == kind for row in rows) for kind in report.KINDS}
+    assert layout.outcomes == report.summary(operation)
+
+
+def test_single_lines_are_read_from_either_end(operations):
+    operation = operations["Litware"]
+    rows = report.affected_rows(operation)
+    lines = report.ReportLayout(operation).lines()
+
+    assert lines[0] == rows[0]
+    assert lines[-1] == rows[-1]
+    with pytest.raises(IndexError):
+        lines[len(rows)]
+
+
+def test_an_upgrade_of_a_subscription_without_users_has_an_empty_report(demo):
+    adatum = demo.customers["Adatum Corporation"]
+    SubscriptionFactory(customer=adatum, offer=Offer.objects.get(name=ESSENTIALS), sold_by=demo.fabrikam)
+
+    layout = report.ReportLayout(upgrade(demo, "Adatum Corporation", ESSENTIALS, target=E1))
+
+    assert (layout.total, len(layout.lines()), layout.lines()[0:50]) == (0, 0, [])
+    assert layout.counts == dict.fromkeys(report.KINDS, 0)
