@@ -20,6 +20,9 @@ from subscriptions import eligibility
 from subscriptions.models import Channel, Subscription
 
 CUSTOMERS_PER_PAGE = 50
+# A customer may hold a thousand subscriptions: the page shows 50, and only those 50 pay for the
+# eligibility checks.
+SUBSCRIPTIONS_PER_PAGE = 50
 
 
 def _fragment_or_page(request, template: str, fragment: str) -> str:
@@ -94,13 +97,15 @@ class SubscriptionRow:
 @partner_view
 def customer_detail(request, customer_id: int):
     customer = get_customer_or_404(request, customer_id)
-    subscriptions = list(
+    page = Paginator(
         Subscription.objects.sold_by(request.partner)
         .filter(customer=customer)
         .select_related("offer", "upgraded_to")
-        .annotate(assigned_count=Count("licenses", distinct=True))
-        .order_by("friendly_name", "pk")
-    )
+        .with_assigned_count()
+        .order_by("friendly_name", "pk"),
+        SUBSCRIPTIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    subscriptions = list(page.object_list)
     # A role that may not change subscriptions gets no upgrade control at all, not even the
     # reasons, so its page does not pay for the eligibility checks either.
     options = eligibility.upgrade_options_for_page(subscriptions) if request.partner_user.may_change else {}
@@ -111,4 +116,6 @@ def customer_detail(request, customer_id: int):
         )
         for subscription in subscriptions
     ]
-    return TemplateResponse(request, "customers/customer_detail.html", {"customer": customer, "rows": rows})
+    return TemplateResponse(
+        request, "customers/customer_detail.html", {"customer": customer, "rows": rows, "page": page}
+    )

@@ -1,7 +1,9 @@
 """Money in the active language's conventions (DOMAIN.md section 6): `{{ amount|money:currency }}`."""
 
+import functools
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language, to_locale
@@ -13,9 +15,16 @@ register = template.Library()
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
 
-def babel_locale() -> str:
+def babel_locale() -> Locale:
     language = get_language() or "en"
-    return LOCALES.get(language.split("-")[0], to_locale(language))
+    return _parsed_locale(LOCALES.get(language.split("-")[0], to_locale(language)))
+
+
+@functools.cache
+def _parsed_locale(name: str) -> Locale:
+    # Parsed once per process: a page of 50 subscriptions formats a hundred numbers, and Babel
+    # would otherwise parse the locale and load its data for each one.
+    return Locale.parse(name)
 
 
 @register.filter
