@@ -306,6 +306,12 @@ class LicenseAssignment(models.Model):
 # --- The operation log ----------------------------------------------------------------------
 
 
+class OperationQuerySet(models.QuerySet):
+    def for_partner(self, partner: Partner) -> "OperationQuerySet":
+        """A partner's activity log: what it did on the subscriptions it sold and still may see."""
+        return self.filter(partner=partner, subscription__in=Subscription.objects.sold_by(partner))
+
+
 class Operation(models.Model):
     """One attempt at changing a subscription: an upgrade or a quantity change.
 
@@ -375,6 +381,8 @@ class Operation(models.Model):
     # Upgrade-wide service changes for every moved account: {"changed": [...], "lost": [...],
     # "added": [...]}, each item a family plus plan ids.
     service_changes = models.JSONField(_("service changes"), default=dict, blank=True)
+
+    objects = OperationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

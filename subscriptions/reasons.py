@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from subscriptions.templatetags.money import number
 
@@ -112,6 +112,8 @@ def _date(value: str) -> str:
 
 
 def _not_active(params: dict) -> str:
+    if params.get("change") == CHANGE_QUANTITY:
+        return _quantity_not_active(params)
     status = params.get("status")
     if status == "pending":
         return _("This subscription is still being provisioned. Wait until it is active, then try again.")
@@ -226,6 +228,10 @@ def _quantity(params: dict) -> str:
 
 
 def _token_reused(params: dict) -> str:
+    if params.get("change") == CHANGE_QUANTITY:
+        return _(
+            "This form was already submitted with another quantity. Reload the page to make a new change."
+        )
     return _("This form was already submitted with other choices. Reload the page to start a new upgrade.")
 
 
@@ -358,3 +364,115 @@ def describe_account_entry(code: str, params: dict | None = None) -> str:
     """One line of "the accounts and services that were affected", in the active language."""
     text = _ACCOUNT_ENTRY_TEXTS.get(code)
     return str(text) % _Params(params or {}) if text is not None else code
+
+
+# --- Quantity changes (DOMAIN.md sections 3 and 5) ------------------------------------------
+
+# Shared codes (not active, token reused) carry {"change": "quantity"}: the same check, but the
+# words speak of licenses rather than of an upgrade.
+CHANGE_QUANTITY = "quantity"
+
+QUANTITY_CHANGED_MEANWHILE = "quantity_changed_meanwhile"
+QUANTITY_UNCHANGED = "quantity_unchanged"
+QUANTITY_BELOW_MINIMUM = "quantity_below_minimum"
+QUANTITY_BELOW_ASSIGNED = "quantity_below_assigned"
+QUANTITY_ABOVE_MAXIMUM = "quantity_above_maximum"
+
+_PARTNER_CENTER_CODES.update(
+    {
+        QUANTITY_CHANGED_MEANWHILE: "concurrency_conflicts",
+        QUANTITY_UNCHANGED: "invalid_quantity",
+        QUANTITY_BELOW_MINIMUM: "invalid_quantity",
+        QUANTITY_BELOW_ASSIGNED: "invalid_quantity",
+        QUANTITY_ABOVE_MAXIMUM: "invalid_quantity",
+    }
+)
+
+
+def _count(value) -> int:
+    """A stored count for choosing a plural form; anything else reads as many."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2
+
+
+def _quantity_not_active(params: dict) -> str:
+    status = params.get("status")
+    if status == "pending":
+        return _(
+            "This subscription is still being provisioned. Wait until it is active to change its licenses."
+        )
+    if status == "suspended":
+        return _("This subscription is suspended. Reactivate it before changing its licenses.")
+    if status == "deleted":
+        return _("This subscription is cancelled, so its licenses can no longer change.")
+    return _("This subscription is %(status)s; only an active subscription can change its licenses.") % {
+        "status": _status_label(status).lower()
+    }
+
+
+def _changed_meanwhile(params: dict) -> str:
+    return ngettext(
+        "The quantity changed meanwhile: it is now %(now)s license. Nothing was changed. Check the new "
+        "quantity and submit again.",
+        "The quantity changed meanwhile: it is now %(now)s licenses. Nothing was changed. Check the new "
+        "quantity and submit again.",
+        _count(params.get("now")),
+    ) % {"now": _number(params.get("now"))}
+
+
+def _unchanged(params: dict) -> str:
+    return ngettext(
+        "The subscription already has %(quantity)s license: there is nothing to change. Enter another "
+        "quantity.",
+        "The subscription already has %(quantity)s licenses: there is nothing to change. Enter another "
+        "quantity.",
+        _count(params.get("quantity")),
+    ) % {"quantity": _number(params.get("quantity"))}
+
+
+def _below_minimum(params: dict) -> str:
+    return ngettext(
+        "%(offer)s needs at least %(min)s license.",
+        "%(offer)s needs at least %(min)s licenses.",
+        _count(params.get("min")),
+    ) % {"offer": params.get("offer"), "min": _number(params.get("min"))}
+
+
+def _below_assigned(params: dict) -> str:
+    return ngettext(
+        "%(assigned)s license is assigned to a user, so the quantity cannot go below %(assigned)s. Remove "
+        "licenses from users first.",
+        "%(assigned)s licenses are assigned to users, so the quantity cannot go below %(assigned)s. Remove "
+        "licenses from users first.",
+        _count(params.get("assigned")),
+    ) % {"assigned": _number(params.get("assigned"))}
+
+
+def _above_maximum(params: dict) -> str:
+    values = {
+        "offer": params.get("offer"),
+        "max": _number(params.get("max")),
+        "targets": _names(params.get("upgrade_targets", [])),
+    }
+    if params.get("upgrade_targets"):
+        return (
+            _(
+                "%(offer)s is limited to %(max)s licenses. For more, upgrade the subscription to one of: "
+                "%(targets)s."
+            )
+            % values
+        )
+    return _("%(offer)s is limited to %(max)s licenses per subscription.") % values
+
+
+_DESCRIBERS.update(
+    {
+        QUANTITY_CHANGED_MEANWHILE: _changed_meanwhile,
+        QUANTITY_UNCHANGED: _unchanged,
+        QUANTITY_BELOW_MINIMUM: _below_minimum,
+        QUANTITY_BELOW_ASSIGNED: _below_assigned,
+        QUANTITY_ABOVE_MAXIMUM: _above_maximum,
+    }
+)

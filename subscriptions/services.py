@@ -7,6 +7,10 @@ operation with its affected accounts and billing lines. Refusals are `UpgradeRef
 written after the upgrade's transaction is rolled back, so the log is the one table such an
 attempt changes.
 
+`subscription_change_quantity` (Add licenses) follows the same pattern: one transaction under
+a (blocking) row lock, the quantity the form was based on compared with the current one, the
+prorated billing line stored, refusals and failures logged in their own `Operation` row.
+
 Query budget: a fixed number of queries plus one per 1,000 rows written. License rows are
 read in a few joined queries (never an IN list of every user: SQLite bounds bound variables),
 written with `bulk_create` and deleted with one statement per table.
