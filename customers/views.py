@@ -70,9 +70,11 @@ class SubscriptionRow:
     upgrade_targets: tuple[str, ...]
     # Why not, when the subscription has upgrade paths but nothing eligible: (message, targets).
     refusals: tuple[tuple[str, tuple[str, ...]], ...]
+    # Add licenses is offered: the subscription is active and the role may change subscriptions.
+    may_add_licenses: bool = False
 
     @classmethod
-    def build(cls, subscription, options, *, partner, today) -> "SubscriptionRow":
+    def build(cls, subscription, options, *, partner, today, may_change=False) -> "SubscriptionRow":
         is_upgradable = eligibility.is_upgradable(options)
         grouped: dict[str, list[str]] = {}
         if options and not is_upgradable:
@@ -90,6 +92,7 @@ class SubscriptionRow:
             is_upgradable=is_upgradable,
             upgrade_targets=tuple(option.target_offer.name for option in options if option.is_eligible),
             refusals=tuple((message, tuple(targets)) for message, targets in grouped.items()),
+            may_add_licenses=may_change and subscription.status == Subscription.Status.ACTIVE,
         )
 
 
@@ -112,7 +115,11 @@ def customer_detail(request, customer_id: int):
     today = timezone.localdate()
     rows = [
         SubscriptionRow.build(
-            subscription, options.get(subscription.pk, []), partner=request.partner, today=today
+            subscription,
+            options.get(subscription.pk, []),
+            partner=request.partner,
+            today=today,
+            may_change=request.partner_user.may_change,
         )
         for subscription in subscriptions
     ]

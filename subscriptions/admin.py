@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from subscriptions.activity import describe_details
 from subscriptions.models import (
     AffectedAccount,
     BillingLine,
@@ -142,10 +143,16 @@ class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "partner",
         "customer",
         "subscription",
+        "change",
         "reason_code",
     ]
     list_filter = ["kind", "result", "partner", "upgrade_type"]
-    list_select_related = ["actor", "partner", "customer", "subscription"]
+    list_select_related = ["actor", "partner", "customer", "subscription", "target_offer"]
     search_fields = ["customer__name", "subscription__friendly_name", "actor__username", "reason_code"]
     date_hierarchy = "created_at"
     inlines = [BillingLineInline, AffectedAccountInline]
+
+    @admin.display(description=_("change"))
+    def change(self, operation):
+        """What was asked, as the partner's activity log says it: the target, or "25 → 30" licenses."""
+        return describe_details(operation)

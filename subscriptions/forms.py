@@ -1,7 +1,9 @@
-"""Forms of the upgrade page. They validate the input; eligibility and the upgrade itself are
-the engine's (`subscriptions.eligibility`, `subscriptions.services`)."""
+"""Forms of the upgrade page, the quantity change and the subscription page. They validate the
+input; eligibility, the upgrade and the quantity change are the engine's
+(`subscriptions.eligibility`, `subscriptions.quantity`, `subscriptions.services`)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions import reasons
@@ -71,3 +73,54 @@ class UpgradeForm(forms.Form):
             return self.options.get(int(value))
         except (TypeError, ValueError):
             return None
+
+
+class QuantityChangeForm(forms.Form):
+    """The new quantity, the quantity the form was drawn with, and the one-time token.
+
+    Only the input's shape is checked here: the range (never below the assigned licenses, never
+    above the offer's maximum) is the engine's, so a refused attempt is logged and the partner
+    reads why, with the upgrade to take when the offer stops short.
+    """
+
+    quantity = forms.IntegerField(
+        label=_("New quantity"),
+        min_value=0,
+        error_messages={
+            "required": _("Enter the number of licenses."),
+            "invalid": _("Enter the number of licenses as a whole number."),
+            "min_value": _("Enter the number of licenses as a whole number."),
+        },
+    )
+    based_on = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This form has expired. Reload the page and try again."),
+            "invalid": _("This form has expired. Reload the page and try again."),
+            "min_value": _("This form has expired. Reload the page and try again."),
+        },
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form has expired. Reload the page and try again."),
+            "invalid": _("This form has expired. Reload the page and try again."),
+        },
+    )
+
+
+class LicensedUserSearchForm(forms.Form):
+    """The search box over a subscription's licensed users: name or user principal name."""
+
+    q = forms.CharField(label=_("Search users"), required=False, max_length=200, strip=True)
+
+    def search(self, licenses):
+        # Like the customer search: a query too long to be a name lists nothing, with its error.
+        if not self.is_valid():
+            return licenses.none()
+        if query := self.cleaned_data["q"]:
+            licenses = licenses.filter(
+                Q(user__display_name__icontains=query) | Q(user__user_principal_name__icontains=query)
+            )
+        return licenses

@@ -273,7 +273,8 @@ def test_an_upgradable_subscription_has_the_info_icon_with_upgrade_now(agent_cli
     upgrade_url = reverse("subscriptions:upgrade", args=[subscription.pk])
     assert re.search(rf'<a [^>]*href="{upgrade_url}">Upgrade now</a>', panel)
     # Right after the name: nothing but markup between the name and the button.
-    assert re.search(r"<span>Main plan</span>\s*<span class=\"disclosure\"", content)
+    detail_link = reverse("subscriptions:detail", args=[subscription.pk])
+    assert re.search(rf'<a href="{detail_link}">Main plan</a>\s*<span class="disclosure"', content)
 
 
 def test_a_subscription_with_paths_but_no_eligible_target_explains_why_without_upgrade_now(

@@ -1,0 +1,199 @@
+"""The partner's activity log: every upgrade and quantity change, refused and failed attempts too.
+
+Read-only, like Partner Center's activity log. Operations store codes and parameters; here they
+are put into words of the active language, for the page and for the CSV export alike.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from customers.models import Customer, Partner
+from subscriptions import reasons
+from subscriptions.models import Operation
+from subscriptions.templatetags.money import number
+
+CSV_COLUMNS = (
+    pgettext_lazy("date of an operation", "When"),
+    pgettext_lazy("person who made an operation", "Who"),
+    gettext_lazy("Customer"),
+    gettext_lazy("Subscription"),
+    gettext_lazy("Subscription id"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Details"),
+    gettext_lazy("Result"),
+    gettext_lazy("Reason"),
+    gettext_lazy("Reason code"),
+)
+
+
+class ActivityFilterForm(forms.Form):
+    """The log's filters, as a plain GET form; a value that does not validate filters nothing."""
+
+    customer = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"),
+        queryset=Customer.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All customers"),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[("", gettext_lazy("All kinds")), *Operation.Kind.choices],
+        required=False,
+    )
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"),
+        choices=[("", gettext_lazy("All results")), *Operation.Result.choices],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    # From a subscription page's "every attempt" link; not a control of its own.
+    subscription = forms.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput
+    )
+
+    def __init__(self, data, *, partner: Partner):
+        super().__init__(data)
+        # Only customers the log can show: those this partner changed something for.
+        self.fields["customer"].queryset = (
+            Customer.objects.for_partner(partner)
+            .filter(operations__partner=partner)
+            .distinct()
+            .order_by("name", "pk")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date comes before the start date."))
+        return cleaned
+
+    def filter(self, operations):
+        """`operations` narrowed by every filter that validated (the others are shown as errors)."""
+        self.is_valid()
+        values = getattr(self, "cleaned_data", {})
+        if values.get("customer"):
+            operations = operations.filter(customer=values["customer"])
+        if values.get("kind"):
+            operations = operations.filter(kind=values["kind"])
+        if values.get("result"):
+            operations = operations.filter(result=values["result"])
+        if values.get("date_from"):
+            operations = operations.filter(created_at__date__gte=values["date_from"])
+        if values.get("date_to"):
+            operations = operations.filter(created_at__date__lte=values["date_to"])
+        if values.get("subscription"):
+            operations = operations.filter(subscription_id=values["subscription"])
+        return operations
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+
+def operations_for(partner: Partner):
+    """The partner's log, newest first, with what every row shows joined in (no query per row)."""
+    return (
+        Operation.objects.for_partner(partner)
+        .select_related("actor", "customer", "subscription", "target_offer", "target_subscription")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    operation: Operation
+    details: str
+    # The refusal or failure in words; blank for a success.
+    reason: str
+
+    @property
+    def actor_name(self) -> str:
+        actor = self.operation.actor
+        if actor is None:
+            return ""
+        return actor.get_full_name() or actor.get_username()
+
+    @property
+    def has_report(self) -> bool:
+        operation = self.operation
+        return operation.kind == Operation.Kind.UPGRADE and operation.result == Operation.Result.SUCCEEDED
+
+
+def _quantity(value) -> str:
+    return number(value) if value is not None else "?"
+
+
+def describe_details(operation: Operation) -> str:
+    """What was asked: "Upgrade to Office 365 Enterprise E3, 25 licenses", or "Licenses: 25 → 30"."""
+    if operation.kind == Operation.Kind.QUANTITY_CHANGE:
+        return _("Licenses: %(before)s → %(after)s") % {
+            "before": _quantity(operation.previous_quantity),
+            "after": _quantity(operation.quantity),
+        }
+    target = operation.target_offer.name if operation.target_offer else "?"
+    if operation.quantity is None:
+        return _("Upgrade to %(target)s") % {"target": target}
+    return ngettext(
+        "Upgrade to %(target)s, %(quantity)s license",
+        "Upgrade to %(target)s, %(quantity)s licenses",
+        operation.quantity,
+    ) % {"target": target, "quantity": number(operation.quantity)}
+
+
+def activity_row(operation: Operation) -> ActivityRow:
+    reason = reasons.describe(operation.reason_code, operation.reason_params) if operation.reason_code else ""
+    return ActivityRow(operation=operation, details=describe_details(operation), reason=reason)
+
+
+class _Echo:
+    """A file that hands back what is written, for a streamed CSV."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(operations):
+    """The (filtered) log as CSV lines, headers in the active language; read in chunks, streamed.
+
+    The lines are made while the response streams, after the view has returned: they keep the
+    language of the request that asked for them.
+    """
+    language = translation.get_language()
+
+    def lines():
+        with translation.override(language):
+            writer = csv.writer(_Echo())
+            yield writer.writerow([str(column) for column in CSV_COLUMNS])
+            for operation in operations.iterator(chunk_size=2000):
+                row = activity_row(operation)
+                yield writer.writerow(
+                    [
+                        timezone.localtime(operation.created_at).isoformat(timespec="seconds"),
+                        row.actor_name,
+                        operation.customer.name,
+                        operation.subscription.friendly_name,
+                        str(operation.subscription.subscription_id),
+                        operation.get_kind_display(),
+                        row.details,
+                        operation.get_result_display(),
+                        row.reason,
+                        operation.reason_code,
+                    ]
+                )
+
+    return lines()

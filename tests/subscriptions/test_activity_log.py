@@ -1,0 +1,463 @@
+"""The partner's activity log: every upgrade and quantity change, refused and failed attempts
+too, filtered, paginated, exported as CSV, scoped to the partner; and the same log in Django
+admin. Uses the `world` fixture of tests/subscriptions/conftest.py."""
+
+import csv
+import datetime
+import io
+import re
+import uuid
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import PartnerUser
+from subscriptions import activity, reasons, services
+from subscriptions.models import Operation, Subscription
+from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, PartnerUserFactory, UserFactory
+
+BUSINESS = "Office 365 Business"
+ESSENTIALS = "Office 365 Business Essentials"
+PREMIUM = "Office 365 Business Premium"
+E3 = "Office 365 Enterprise E3"
+PROPLUS = "Office 365 ProPlus"
+HTMX = {"HX-Request": "true"}
+LOG_URL = "/subscriptions/activity/"
+
+
+@pytest.fixture
+def agent_client(client, world):
+    client.force_login(world.actor)
+    return client
+
+
+def log_url() -> str:
+    return reverse("subscriptions:activity")
+
+
+def csv_url() -> str:
+    return reverse("subscriptions:activity-csv")
+
+
+def change_quantity(world, subscription, quantity, *, based_on=None, actor=None):
+    return services.subscription_change_quantity(
+        subscription=subscription,
+        quantity=quantity,
+        based_on=Subscription.objects.get(pk=subscription.pk).quantity if based_on is None else based_on,
+        actor=actor or world.actor,
+        token=uuid.uuid4(),
+    )
+
+
+def refused_change(world, subscription, quantity, **kwargs):
+    with pytest.raises(services.QuantityChangeRefused):
+        change_quantity(world, subscription, quantity, **kwargs)
+    return Operation.objects.filter(result=Operation.Result.REFUSED).first()
+
+
+def upgrade(world, subscription, target=PROPLUS):
+    # ProPlus adds no service family to Business: no conflict with the other holdings here.
+    return services.subscription_upgrade(
+        subscription=subscription,
+        target_offer=world.offers[target],
+        quantity=None,
+        actor=world.actor,
+        token=uuid.uuid4(),
+    )
+
+
+def failed_change(world, subscription, monkeypatch) -> Operation:
+    def broken(**kwargs):
+        raise RuntimeError("injected")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "quantity_change_billing_impact", broken)
+        with pytest.raises(RuntimeError):
+            change_quantity(world, subscription, subscription.quantity + 1)
+    return Operation.objects.get(result=Operation.Result.FAILED)
+
+
+def row_of(content: str, operation: Operation) -> str:
+    return re.search(rf'<tr id="operation-{operation.pk}">.*?</tr>', content, re.S).group(0)
+
+
+def shown_operations(response) -> list[Operation]:
+    return [row.operation for row in response.context["rows"]]
+
+
+def test_signed_out_visitors_are_sent_to_the_login_page(client, db):
+    response = client.get(log_url())
+
+    assert log_url() == LOG_URL
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_log_shows_every_kind_of_operation_with_when_who_customer_subscription_what_result(
+    agent_client, world, monkeypatch
+):
+    world.actor.first_name, world.actor.last_name = "Dana", "Agent"
+    world.actor.save()
+    essentials = world.subscription(ESSENTIALS, quantity=25, users=20)
+    premium = world.subscription(PREMIUM, quantity=40)
+    business = world.subscription(BUSINESS, quantity=10)
+    added = change_quantity(world, essentials, 30)
+    limit = refused_change(world, premium, 301)
+    failed = failed_change(world, essentials, monkeypatch)
+    upgraded = upgrade(world, business)
+
+    response = agent_client.get(log_url())
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "<h1>Activity log</h1>" in content
+    assert shown_operations(response) == [upgraded, failed, limit, added], "newest first"
+    added_row = row_of(content, added)
+    assert "Dana Agent" in added_row
+    assert f'<a href="{reverse("customers:detail", args=[world.customer.pk])}">Test Customer</a>' in added_row
+    assert f'<a href="{reverse("subscriptions:detail", args=[essentials.pk])}">{ESSENTIALS}</a>' in added_row
+    assert "Quantity change" in added_row and "Licenses: 25 → 30" in added_row
+    assert '<span class="badge badge--succeeded">Succeeded</span>' in added_row
+    assert re.search(r'<time datetime="[^"]+">', added_row)
+
+    limit_row = row_of(content, limit)
+    assert "Licenses: 40 → 301" in limit_row
+    assert '<span class="badge badge--refused">Refused</span>' in limit_row
+    assert "Office 365 Business Premium is limited to 300 licenses." in limit_row
+
+    failed_row = row_of(content, failed)
+    assert '<span class="badge badge--failed">Failed</span>' in failed_row
+    assert "Something went wrong and nothing was changed." in failed_row
+
+    upgraded_row = row_of(content, upgraded)
+    assert "Upgrade to Office 365 ProPlus, 10 licenses" in upgraded_row
+    report_url = reverse("subscriptions:operation", args=[upgraded.pk])
+    assert f'<a href="{report_url}">Upgrade report</a>' in upgraded_row
+    assert "Upgrade report" not in limit_row + added_row + failed_row
+
+
+def test_the_header_links_the_activity_log_next_to_customers(agent_client, world):
+    content = agent_client.get(log_url()).content.decode()
+
+    nav = re.search(r'<nav class="topbar__nav".*?</nav>', content, re.S).group(0)
+    assert nav.index(">Customers<") < nav.index(">Activity log<")
+    assert re.search(rf'<a href="{log_url()}" aria-current="page">Activity log</a>', nav)
+
+
+def test_the_log_never_shows_another_partners_operations(agent_client, world):
+    ours = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+    rival_customer = CustomerFactory(name="Rival Customer", partner=world.other_partner)
+    DelegatedAdminGrantFactory(partner=world.other_partner, customer=rival_customer)
+    theirs = Subscription.objects.create(
+        customer=rival_customer,
+        offer=world.offers[ESSENTIALS],
+        friendly_name="Rival plan",
+        quantity=10,
+        sold_by=world.other_partner,
+        term_end=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    rival = PartnerUserFactory(partner=world.other_partner).user
+    services.subscription_change_quantity(
+        subscription=theirs, quantity=12, based_on=10, actor=rival, token=uuid.uuid4()
+    )
+
+    response = agent_client.get(log_url())
+    # Even asked for by the filters, the other partner's rows stay out.
+    by_customer = agent_client.get(log_url(), {"customer": rival_customer.pk})
+    by_subscription = agent_client.get(log_url(), {"subscription": theirs.pk})
+    exported = agent_client.get(csv_url(), {"subscription": theirs.pk})
+
+    assert shown_operations(response) == [ours]
+    assert "Rival" not in response.content.decode()
+    assert shown_operations(by_customer) == [ours], "an unknown customer filters nothing"
+    assert by_customer.context["form"].errors["customer"]
+    assert shown_operations(by_subscription) == []
+    assert "Rival" not in b"".join(exported.streaming_content).decode()
+
+
+def test_a_billing_admin_reads_the_log(client, world):
+    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+    client.force_login(PartnerUserFactory(partner=world.partner, role=PartnerUser.Role.BILLING_ADMIN).user)
+
+    response = client.get(log_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert shown_operations(response) == [operation]
+
+
+def test_the_log_is_read_only(agent_client, world):
+    response = agent_client.post(log_url(), {})
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert agent_client.post(csv_url(), {}).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+# --- Filters --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_log(world):
+    """Two customers; a success, a refusal and an upgrade, on three different days."""
+    other_customer = CustomerFactory(name="Another Customer", partner=world.partner)
+    DelegatedAdminGrantFactory(partner=world.partner, customer=other_customer)
+    elsewhere = Subscription.objects.create(
+        customer=other_customer,
+        offer=world.offers[ESSENTIALS],
+        friendly_name="Elsewhere",
+        quantity=10,
+        sold_by=world.partner,
+        term_end=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    essentials = world.subscription(ESSENTIALS, quantity=25, users=20)
+    added = change_quantity(world, essentials, 30)
+    below = refused_change(world, essentials, 5)
+    elsewhere_added = change_quantity(world, elsewhere, 11)
+    upgraded = upgrade(world, world.subscription(BUSINESS))
+    now = timezone.now()
+    days = {added: 10, below: 5, elsewhere_added: 2, upgraded: 0}
+    for operation, days_ago in days.items():
+        Operation.objects.filter(pk=operation.pk).update(created_at=now - datetime.timedelta(days=days_ago))
+    return {
+        "added": added,
+        "below": below,
+        "elsewhere": elsewhere_added,
+        "upgraded": upgraded,
+        "other_customer": other_customer,
+        "essentials": essentials,
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["upgraded", "elsewhere", "below", "added"]),
+        ({"kind": "quantity_change"}, ["elsewhere", "below", "added"]),
+        ({"kind": "upgrade"}, ["upgraded"]),
+        ({"result": "refused"}, ["below"]),
+        ({"result": "succeeded", "kind": "quantity_change"}, ["elsewhere", "added"]),
+        ({"customer": "other"}, ["elsewhere"]),
+        ({"date_from": 6}, ["upgraded", "elsewhere", "below"]),
+        ({"date_to": 3}, ["below", "added"]),
+        ({"date_from": 6, "date_to": 1}, ["elsewhere", "below"]),
+        ({"date_from": 5, "date_to": 5}, ["below"]),
+        ({"subscription": "essentials"}, ["below", "added"]),
+        ({"kind": "bogus", "result": "bogus"}, ["upgraded", "elsewhere", "below", "added"]),
+    ],
+)
+def test_the_filters_narrow_the_log(agent_client, mixed_log, params, expected):
+    today = timezone.localdate()
+    query = {}
+    for name, value in params.items():
+        if name in ("date_from", "date_to"):
+            value = (today - datetime.timedelta(days=value)).isoformat()
+        elif name == "customer":
+            value = mixed_log["other_customer"].pk
+        elif name == "subscription":
+            value = mixed_log["essentials"].pk
+        query[name] = value
+
+    response = agent_client.get(log_url(), query)
+
+    assert response.status_code == HTTPStatus.OK
+    assert shown_operations(response) == [mixed_log[name] for name in expected]
+
+
+def test_a_date_range_ending_before_it_starts_is_an_error(agent_client, mixed_log):
+    today = timezone.localdate()
+
+    response = agent_client.get(
+        log_url(),
+        {"date_from": today.isoformat(), "date_to": (today - datetime.timedelta(days=3)).isoformat()},
+    )
+
+    assert "The end date comes before the start date." in response.content.decode()
+
+
+def test_the_filter_form_is_a_plain_get_form_that_htmx_also_sends(agent_client, mixed_log):
+    content = agent_client.get(log_url(), {"kind": "upgrade"}).content.decode()
+
+    form = re.search(r'<form class="activity-filters"[^>]*>', content, re.S).group(0)
+    assert 'method="get"' in form and f'action="{log_url()}"' in form
+    assert f'hx-get="{log_url()}"' in form and 'hx-push-url="true"' in form
+    for name in ("customer", "kind", "result"):
+        assert re.search(rf'<select name="{name}"', content)
+    assert re.search(r'<input type="date" name="date_from"', content)
+    assert re.search(r'<input type="date" name="date_to"', content)
+    assert re.search(r'<option value="upgrade" selected>Upgrade</option>', content)
+    # Only the customers the log can show are offered.
+    customer_select = re.search(r'<select name="customer".*?</select>', content, re.S).group(0)
+    assert "Another Customer" in customer_select and "Test Customer" in customer_select
+
+
+def test_htmx_gets_the_results_fragment_with_the_new_count(agent_client, mixed_log):
+    response = agent_client.get(log_url(), {"result": "refused"}, headers=HTMX)
+
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="activity-results"')
+    assert "<html" not in content
+    assert '<p id="activity-count" hx-swap-oob="innerHTML">1 operation' in content
+    assert f'href="{csv_url()}?result=refused"' in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_log_is_paginated_50_per_page(agent_client, world):
+    subscription = world.subscription(E3, quantity=100)
+    for quantity in range(101, 156):
+        change_quantity(world, subscription, quantity)
+
+    first = agent_client.get(log_url())
+    second = agent_client.get(log_url(), {"page": 2, "kind": "quantity_change"})
+
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 5
+    assert "55 operations" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    next_link = re.search(r'<a class="button" href="([^"]+)" rel="next"', first.content.decode()).group(1)
+    assert next_link == "?page=2"
+    previous = re.search(r'<a class="button" href="([^"]+)" rel="prev"', second.content.decode()).group(1)
+    assert previous == "?page=1&amp;kind=quantity_change"
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def exported_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+
+
+def test_the_csv_exports_every_filtered_row_not_only_the_page(agent_client, world):
+    subscription = world.subscription(E3, quantity=100)
+    for quantity in range(101, 156):
+        change_quantity(world, subscription, quantity)
+    refused_change(world, subscription, 155, based_on=1)
+
+    response = agent_client.get(csv_url(), {"kind": "quantity_change", "result": "succeeded", "page": 2})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="activity-log.csv"'
+    header, *rows = exported_rows(response)
+    assert header == [str(column) for column in activity.CSV_COLUMNS]
+    assert header[:4] == ["When", "Who", "Customer", "Subscription"]
+    assert len(rows) == 55
+    assert rows[0][6] == "Licenses: 154 → 155" and rows[-1][6] == "Licenses: 100 → 101"
+    assert {row[7] for row in rows} == {"Succeeded"}
+    assert {row[4] for row in rows} == {str(subscription.subscription_id)}
+
+
+def test_the_csv_says_why_an_attempt_was_refused(agent_client, world):
+    operation = refused_change(world, world.subscription(ESSENTIALS, quantity=25, users=20), 19)
+
+    (row,) = exported_rows(agent_client.get(csv_url()))[1:]
+
+    assert row[0] == timezone.localtime(operation.created_at).isoformat(timespec="seconds")
+    assert row[5:] == [
+        "Quantity change",
+        "Licenses: 25 → 19",
+        "Refused",
+        reasons.describe(reasons.QUANTITY_BELOW_ASSIGNED, {"assigned": 20, "quantity": 19}),
+        reasons.QUANTITY_BELOW_ASSIGNED,
+    ]
+
+
+def test_the_csv_headers_and_words_follow_the_language(agent_client, world):
+    refused_change(world, world.subscription(ESSENTIALS, quantity=25, users=20), 19)
+
+    header, row = exported_rows(agent_client.get(csv_url(), headers={"Accept-Language": "fr"}))
+
+    assert header[:4] == ["Date", "Effectuée par", "Client", "Abonnement"]
+    assert row[7] == "Refusée"
+    assert "20 licences sont attribuées" in row[8]
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+        assert response.status_code == HTTPStatus.OK
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    return len(captured)
+
+
+def test_the_log_query_count_does_not_grow_with_rows(agent_client, world):
+    first = world.subscription(E3, quantity=100)
+    change_quantity(world, first, 101)
+    refused_change(world, first, 101, based_on=1)
+    upgrade(world, world.subscription(BUSINESS))
+    few = queries(agent_client, log_url())
+    few_filtered = queries(agent_client, log_url(), {"customer": world.customer.pk, "result": "succeeded"})
+    csv_few = queries(agent_client, csv_url())
+
+    for index in range(8):
+        other = CustomerFactory(partner=world.partner)
+        DelegatedAdminGrantFactory(partner=world.partner, customer=other)
+        subscription = Subscription.objects.create(
+            customer=other,
+            offer=world.offers[E3],
+            friendly_name=f"Plan {index}",
+            quantity=10,
+            sold_by=world.partner,
+            term_end=timezone.localdate() + datetime.timedelta(days=365),
+        )
+        actor = PartnerUserFactory(partner=world.partner, user=UserFactory(username=f"agent{index}")).user
+        for quantity in range(11, 18):
+            change_quantity(world, subscription, quantity, actor=actor)
+        refused_change(world, subscription, 20, based_on=1, actor=actor)
+    many = queries(agent_client, log_url())
+
+    assert Operation.objects.count() > 60
+    assert few == many
+    assert (
+        queries(agent_client, log_url(), {"customer": world.customer.pk, "result": "succeeded"})
+        == few_filtered
+    )
+    assert queries(agent_client, csv_url()) == csv_few
+
+
+# --- Django admin ---------------------------------------------------------------------------
+
+
+def test_the_admin_log_shows_quantity_changes_with_their_numbers(admin_client, world):
+    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=25), 30)
+    refused_change(world, world.subscription(PREMIUM, quantity=40), 301)
+
+    listing = admin_client.get(
+        reverse("admin:subscriptions_operation_changelist"), {"kind__exact": "quantity_change"}
+    )
+    detail = admin_client.get(reverse("admin:subscriptions_operation_change", args=[operation.pk]))
+
+    content = listing.content.decode()
+    assert "Licenses: 25 → 30" in content and "Licenses: 40 → 301" in content
+    assert "quantity_above_maximum" in content
+    page = detail.content.decode()
+    assert "Previous quantity" in page and "Licenses added" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"subscription": "99999999999999999999"},
+        {"subscription": "-1", "customer": "abc"},
+        {"customer": "99999999999999999999"},
+        {"date_from": "2024-13-45", "date_to": "yesterday"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"kind": "<script>", "result": "' OR 1=1"},
+    ],
+)
+def test_hostile_filters_get_the_unfiltered_log_not_an_error(agent_client, world, params):
+    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+
+    response = agent_client.get(log_url(), params)
+    exported = agent_client.get(csv_url(), params)
+
+    assert response.status_code == HTTPStatus.OK
+    assert shown_operations(response) == [operation]
+    assert len(exported_rows(exported)) == 2
