@@ -1,0 +1,107 @@
+"""Every URL of the project, and how to point each one at another partner's object.
+
+tests/security/test_tenancy.py walks the URL patterns and FAILS when a pattern is in neither
+`TENANCY_REGISTRY` (it takes an object id) nor `WITHOUT_OBJECT_ID`: adding a URL means saying
+here how to reach another partner's object through it. /work/briefs/tenancy-registry.md says
+how, with an example.
+
+A `Route` gives, from the `Tenancy` of tests/security/world.py:
+- `own`: kwargs naming the viewer's own object (the roles and CSRF sweeps must get past
+  tenancy to prove their point);
+- `foreign`: label -> kwargs naming another partner's object; each must answer 404 to GET, and
+  to POST when the view accepts POST;
+- `data`: a plausible POST body, so a POST is refused for its object, not for its form.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.security.world import E3, Tenancy
+
+Kwargs = Callable[[Tenancy], dict]
+
+
+@dataclass(frozen=True)
+class Route:
+    own: Kwargs
+    foreign: dict[str, Kwargs]
+    data: Callable[[Tenancy], dict] = field(default=lambda tenancy: {})
+
+
+def _subscription_route(data: Callable[[Tenancy], dict] = lambda tenancy: {}) -> Route:
+    """A URL taking `subscription_id`: only the subscriptions the viewer's partner sold."""
+    return Route(
+        own=lambda t: {"subscription_id": t.own_subscription.pk},
+        foreign={
+            "subscription of a customer with no reseller relationship": lambda t: {
+                "subscription_id": t.foreign_subscription.pk
+            },
+            "shared customer's subscription sold by another partner (Trey Research's ProPlus)": lambda t: {
+                "subscription_id": t.shared_customer_subscription.pk
+            },
+            "subscription the other partner's upgrade created": lambda t: {
+                "subscription_id": t.foreign_operation.target_subscription_id
+            },
+            "shared customer's subscription another partner's upgrade created": lambda t: {
+                "subscription_id": t.shared_customer_operation.target_subscription_id
+            },
+            "subscription sold to a customer the partner has no relationship with any more": lambda t: {
+                "subscription_id": t.lapsed_subscription.pk
+            },
+        },
+        data=data,
+    )
+
+
+def _operation_route() -> Route:
+    """A URL taking `operation_id`: only the reports of the viewer's partner's own upgrades."""
+    return Route(
+        own=lambda t: {"operation_id": t.own_operation.pk},
+        foreign={
+            "another partner's upgrade of its own customer": lambda t: {
+                "operation_id": t.foreign_operation.pk
+            },
+            "another partner's upgrade of a shared customer's subscription": lambda t: {
+                "operation_id": t.shared_customer_operation.pk
+            },
+            "a refused attempt, which has no report": lambda t: {"operation_id": t.own_refused_attempt.pk},
+        },
+    )
+
+
+TENANCY_REGISTRY: dict[str, Route] = {
+    "customers:detail": Route(
+        own=lambda t: {"customer_id": t.own_customer.pk},
+        foreign={"customer with no reseller relationship": lambda t: {"customer_id": t.foreign_customer.pk}},
+    ),
+    "subscriptions:upgrade": _subscription_route(
+        data=lambda t: {"target_offer": t.offers[E3].pk, "quantity": 5, "token": str(uuid.uuid4())}
+    ),
+    # Issue 6 (helper E): the subscription page and its "Add licenses" form.
+    "subscriptions:detail": _subscription_route(),
+    "subscriptions:change-quantity": _subscription_route(
+        data=lambda t: {
+            "quantity": t.own_subscription.quantity + 1,
+            "based_on": t.own_subscription.quantity,
+            "token": str(uuid.uuid4()),
+        }
+    ),
+    "subscriptions:operation": _operation_route(),
+    "subscriptions:operation-csv": _operation_route(),
+}
+
+# URL name -> why it takes no object id. A pattern with a parameter never belongs here.
+WITHOUT_OBJECT_ID: dict[str, str] = {
+    "home": "redirects to the customer list",
+    "login": "sign-in (public)",
+    "logout": "sign-out",
+    "set_language": "Django's language switcher (i18n)",
+    "hello": "the benchmark's floor: no database, no user",
+    "customers:list": "the partner's own customers, scoped by customers.tenancy",
+    "subscriptions:activity": "the partner's own operations (issue 6's activity log)",
+    "subscriptions:activity-csv": "the same, as CSV",
+}
+
+# The partner pages among them: the sweep checks that none shows another partner's data.
+PARTNER_PAGES_WITHOUT_OBJECT_ID = ["customers:list", "subscriptions:activity", "subscriptions:activity-csv"]
