@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- Core -----------------------------------------------------------------------------------
 
 DEBUG = env.bool("DEBUG", default=True)
-# The fallback key is only for a local demo; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-demo-key-change-me-in-production")
+# The fallback key is only for a local demo: anyone can read it here and forge sessions with it,
+# so with DEBUG off the app refuses to start without a key of its own.
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="django-insecure-local-demo-key-change-me-in-production" if DEBUG else ""
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -111,14 +111,24 @@ def test_the_production_configuration_passes_djangos_deployment_checklist():
     assert "System check identified no issues" in result.stdout
 
 
-def test_the_deployment_checklist_fails_production_without_its_own_secret_key():
-    # The control: the check bites, here on the local demo's fallback key.
-    without_key = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
-
-    result = run_with(without_key, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+def test_the_deployment_checklist_fails_production_with_a_weak_secret_key():
+    # The control: the check bites.
+    result = run_with(
+        {**PRODUCTION, "SECRET_KEY": "short"}, "manage.py", "check", "--deploy", "--fail-level", "WARNING"
+    )
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_its_own_secret_key():
+    # The local demo's fallback key is public: with DEBUG off, no key is no start.
+    without_key = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+
+    result = run_with(without_key, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set SECRET_KEY (a long random string) when DEBUG is off." in result.stderr
 
 
 @pytest.fixture
