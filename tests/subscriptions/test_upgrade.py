@@ -512,7 +512,14 @@ def test_another_partners_subscription_is_not_reached_and_nothing_is_logged(worl
 
 @pytest.mark.parametrize(
     "step",
-    ["_create_target", "_cancel_source", "_record_operation", "_move_licenses", "_delete_source_licenses"],
+    [
+        "_create_target",
+        "_cancel_source",
+        "_record_operation",
+        "_move_licenses",
+        "_transfer_licenses",
+        "_write_affected_accounts",
+    ],
 )
 def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
     demo, fabrikam_subscription, snapshot, monkeypatch, step
