@@ -105,8 +105,10 @@ def test_partner_adds_licenses_hits_the_business_limit_and_finds_both_in_the_act
         "one of: Office 365 Enterprise E3, Office 365 Enterprise E5."
     )
     expect(page.get_by_label("New quantity")).to_have_attribute("aria-invalid", "true")
-    # htmx settles the swapped form before the screenshot (the Submit spinner has stopped).
-    expect(page.locator("#submit-indicator")).not_to_have_class(re.compile("htmx-request"))
+    # The Submit spinner has faded out (a 150 ms transition) before the screenshot.
+    page.wait_for_function(
+        "() => getComputedStyle(document.getElementById('submit-indicator')).opacity === '0'"
+    )
     upgrade_link = alert.get_by_role("link", name="Upgrade now", exact=True)
     expect(upgrade_link).to_have_attribute("href", reverse("subscriptions:upgrade", args=[litware.pk]))
     at_both_widths(page, screenshot, "add-licenses-limit")
