@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages messages-update lint check serve clean
+.PHONY: run test venv messages messages-update lint check serve bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(scripts/find-python) && "$$python" -m venv $(VENV)
@@ -44,6 +44,16 @@ test: venv messages
 	else \
 	  echo "== PostgreSQL not installed: suite ran on SQLite only =="; \
 	fi
+
+# Production-like serving (gunicorn, DEBUG off, compressed static): see scripts/serve.
+serve: venv messages
+	@scripts/serve
+
+# The performance benchmark of issue 9 on a throwaway database (BENCHMARKS.md); BENCH_ARGS=--quick
+# for the small version CI runs.
+BENCH_ARGS ?=
+bench: venv messages
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

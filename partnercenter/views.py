@@ -1,10 +1,10 @@
 """Views of the project itself rather than of one app."""
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe  # GET, and HEAD for a liveness probe
 def hello(request):
     """Django's floor on this machine: `make bench` compares every page with this one.
 

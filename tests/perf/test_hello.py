@@ -32,5 +32,6 @@ def test_hello_tells_a_signed_in_partner_user_nothing_more(client, demo):
     assert not response.cookies
 
 
-def test_hello_only_answers_get(client, db):
+def test_hello_answers_get_and_head_only(client, db):
+    assert client.head(reverse("hello")).status_code == HTTPStatus.OK
     assert client.post(reverse("hello")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
