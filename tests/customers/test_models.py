@@ -36,7 +36,7 @@ def test_partner_user_role_must_be_a_partner_center_role():
 
 def test_customer_market_must_be_a_two_letter_country_code():
     with pytest.raises(IntegrityError), transaction.atomic():
-        CustomerFactory(market="usa")
+        CustomerFactory(market="us")
 
 
 def test_customer_domain_is_unique():
@@ -120,4 +120,4 @@ def test_usage_location_may_be_blank_or_a_country_code(usage_location):
 
 def test_usage_location_cannot_be_anything_else():
     with pytest.raises(IntegrityError), transaction.atomic():
-        CustomerUserFactory(usage_location="France")
+        CustomerUserFactory(usage_location="fr")
