@@ -3,7 +3,8 @@
 axe-core (the copy the PyPI package axe-playwright-python ships, read from disk: nothing is
 downloaded) scans each page in the state a person sees it: the subscription list with the
 Upgrade now menu open, the upgrade page with an offer chosen and its billing preview, the form
-with an error, the report, the refusals, 403 and 404. Any serious or critical violation fails the
+with an error, the report, the refusals, 403 and 404, and issue 6's subscription page, Add
+licenses and activity log. Any serious or critical violation fails the
 test, listed by page, rule and element; every finding of any impact is written to
 test-artifacts/axe-<language>.json for review. On top of axe: one h1 and no skipped heading
 level, one main landmark, and status messages in live regions.
@@ -257,3 +258,49 @@ def test_the_scan_reports_a_violation_planted_in_a_real_page(scanner, demo, live
     found = "\n".join(scanner.problems)
     assert "#planted-field" in found and "label" in found, found
     assert "#planted-text" in found and "color-contrast" in found, found
+
+
+def test_issue_6_pages_have_no_serious_accessibility_violation(scanner, demo, live_server):
+    """The subscription page, Add licenses (with its preview, refused, and not possible) and the
+    activity log (plain, filtered, with a date error), in the same states a person meets them."""
+    page, base = scanner.page, live_server.url
+    sign_in(scanner, base, "demo", "demo-password")
+    add_licenses = {"en": "Add licenses to {}", "fr": "Ajouter des licences à {}"}[scanner.language]
+
+    contoso = fabrikam_subscription("Contoso Ltd")
+    page.goto(f"{base}/customers/{contoso.customer_id}/")
+    page.get_by_role("link", name=add_licenses.format(contoso.friendly_name), exact=True).click()
+    expect(page).to_have_url(f"{base}/subscriptions/{contoso.pk}/licenses/")
+    scanner.scan("add licenses")
+    quantity = page.locator("#id_quantity")
+    before = page.locator("#quantity-preview").inner_text()
+    quantity.fill("26")
+    quantity.press("Tab")
+    page.wait_for_function(
+        "(before) => document.getElementById('quantity-preview').innerText !== before", arg=before
+    )
+    scanner.scan("add licenses, billing preview")
+    page.get_by_role("button", name=WORDS[scanner.language]["submit"], exact=True).click()
+    expect(page).to_have_url(f"{base}/subscriptions/{contoso.pk}/")
+    scanner.scan("subscription page, after adding licenses")
+
+    litware = fabrikam_subscription("Litware, Inc.", "Office 365 Business Premium")
+    page.goto(f"{base}/subscriptions/{litware.pk}/")
+    scanner.scan("subscription page with its licensed users")
+    page.goto(f"{base}/subscriptions/{litware.pk}/licenses/")
+    page.locator("#id_quantity").fill("301")
+    page.get_by_role("button", name=WORDS[scanner.language]["submit"], exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    scanner.scan("add licenses refused past the maximum")
+
+    tailspin = fabrikam_subscription("Tailspin Toys")
+    page.goto(f"{base}/subscriptions/{tailspin.pk}/licenses/")
+    scanner.scan("add licenses on a suspended subscription")
+
+    page.goto(f"{base}/subscriptions/activity/")
+    scanner.scan("activity log")
+    page.goto(f"{base}/subscriptions/activity/?result=refused")
+    scanner.scan("activity log, refused only")
+    page.goto(f"{base}/subscriptions/activity/?date_from=2026-05-10&date_to=2026-05-01")
+    scanner.scan("activity log, dates the wrong way round")
+    scanner.finish(f"{scanner.language}-issue-6")
