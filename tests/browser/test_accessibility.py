@@ -4,9 +4,9 @@ axe-core (the copy the PyPI package axe-playwright-python ships, read from disk:
 downloaded) scans each page in the state a person sees it: the subscription list with the
 Upgrade now menu open, the upgrade page with an offer chosen and its billing preview, the form
 with an error, the report, the refusals, 403 and 404, and issue 6's subscription page, Add
-licenses and activity log. Any serious or critical violation fails the
-test, listed by page, rule and element; every finding of any impact is written to
-test-artifacts/axe-<language>.json for review. On top of axe: one h1 and no skipped heading
+licenses and activity log. Any serious or critical violation fails the test, listed by page,
+rule and element; every finding of any impact is written to test-artifacts/axe-<language>-<walk>.json
+for review. On top of axe: one h1 and no skipped heading
 level, one main landmark, and status messages in live regions.
 
 axe runs through Playwright's evaluate (DevTools protocol), which the page's strict CSP does not
