@@ -6,11 +6,13 @@ Each step is made to fail once, before it runs and, for the steps that write, af
 the transaction must take those writes back.
 """
 
+import dataclasses
 import logging
 import uuid
 from http import HTTPStatus
 
 import pytest
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
@@ -159,3 +161,47 @@ def test_a_failure_at_any_step_of_a_quantity_change_changes_nothing_and_is_logge
     assert seen(client.post(url, form).status_code) == HTTPStatus.FOUND
     subscription.refresh_from_db()
     assert subscription.quantity == 8
+
+
+def test_the_database_refuses_a_second_upgrade_of_one_subscription_even_when_every_check_is_fooled(
+    world, snapshot, monkeypatch
+):
+    # Row locks keep two upgrades apart; should a bug or a race ever let a second one past the
+    # re-check, the unique constraint "one successful upgrade per subscription" still refuses it.
+    source = world.subscription("Office 365 Business", users=2)
+    services.subscription_upgrade(
+        subscription=source,
+        target_offer=world.offers["Office 365 Business Premium"],
+        quantity=None,
+        actor=world.actor,
+        token=uuid.uuid4(),
+    )
+    source.refresh_from_db()
+    assert source.status == Subscription.Status.DELETED
+    before = snapshot()
+    fooled = services.evaluate_upgrade
+
+    def believe_it_eligible(*args, **kwargs):
+        return dataclasses.replace(fooled(*args, **kwargs), is_eligible=True, reasons=())
+
+    monkeypatch.setattr(services, "evaluate_upgrade", believe_it_eligible)
+
+    with pytest.raises(IntegrityError) as refused:
+        services.subscription_upgrade(
+            subscription=source,
+            target_offer=world.offers["Office 365 Enterprise E3"],
+            quantity=None,
+            actor=world.actor,
+            token=uuid.uuid4(),
+        )
+
+    # PostgreSQL names the constraint; SQLite names its column.
+    message = str(refused.value)
+    assert (
+        "one_successful_upgrade_per_subscription" in message
+        or "subscriptions_operation.subscription_id" in message
+    )
+    assert snapshot() == before
+    failed = Operation.objects.get(result=Operation.Result.FAILED)
+    assert failed.reason_params == {"error": "IntegrityError"}
+    assert Operation.objects.filter(subscription=source, result=Operation.Result.SUCCEEDED).count() == 1
