@@ -586,14 +586,19 @@ def _write_affected_accounts(rows: list[tuple]) -> None:
     ]
     table = connection.ops.quote_name(AffectedAccount._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    if connection.vendor == "postgresql":
+        # One array per column: a 1,000-row VALUES list is 8,000 literals for psycopg to quote
+        # and PostgreSQL to parse, four times slower than unnesting eight arrays.
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        statement = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
+    else:
+        row_sql = f"({', '.join(['%s'] * len(fields))})"
     # Rows often share one entries list (`_affected`): each distinct list is encoded once.
     encoded = {}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            params = []
-            for row in batch:
+            batch = []
+            for row in rows[start : start + BATCH_SIZE]:
                 values = list(row)
                 for index, convert in converted:
                     value = values[index]
@@ -603,10 +608,14 @@ def _write_affected_accounts(rows: list[tuple]) -> None:
                         values[index] = encoded[id(value)]
                     else:
                         values[index] = convert(value, connection)
-                params.extend(values)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))}", params
-            )
+                batch.append(values)
+            if connection.vendor == "postgresql":
+                cursor.execute(statement, [list(column) for column in zip(*batch, strict=True)])
+            else:
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))}",
+                    [value for values in batch for value in values],
+                )
 
 
 # --- The log of refused and failed attempts -------------------------------------------------

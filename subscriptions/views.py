@@ -242,7 +242,14 @@ def subscription_detail(request, subscription_id: int):
     )
     search = LicensedUserSearchForm(request.GET)
     licenses = (
-        search.search(LicenseAssignment.objects.filter(subscription=subscription))
+        # The customer filter changes no row (its users are the only ones licensed), but it
+        # keeps PostgreSQL from walking every customer's users in UPN order to find this
+        # subscription's first 50: 0.3 s for a 10,000-user subscription among 100,000 users.
+        search.search(
+            LicenseAssignment.objects.filter(
+                subscription=subscription, user__customer_id=subscription.customer_id
+            )
+        )
         .select_related("user")
         .prefetch_related("disabled_plans")
         .order_by("user__user_principal_name", "pk")
