@@ -204,3 +204,17 @@ def test_the_switcher_returns_to_the_search_htmx_put_in_the_address(demo_page, l
     expect(page.get_by_role("status").filter(has_text="correspond")).to_have_text(
         "1 client correspond à «\u00a0Conto\u00a0»"
     )
+
+
+def test_the_switcher_works_without_javascript(browser, browser_context_args, demo, live_server):
+    context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/?next=/customers/")
+        page.get_by_label("Language", exact=True).select_option("fr")
+        page.get_by_role("button", name="Change", exact=True).click()
+        expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/customers/")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.get_by_role("heading", name="Se connecter à l’Espace partenaires")).to_be_visible()
+    finally:
+        context.close()
