@@ -10,7 +10,8 @@ from http import HTTPStatus
 FIGURES: Counter = Counter()
 
 LABELS = {
-    "url_patterns_covered": "URL patterns covered by the tenancy sweep",
+    "url_patterns_walked": "URL patterns walked (admin aside), every one registered",
+    "url_patterns_covered": "of them swept with another partner's objects or checked for leaks",
     "tenancy_requests": "requests with another partner's objects (all 404)",
     "concurrent_submits": "concurrent submits tried",
     "concurrent_upgrades_made": "upgrades made by them",

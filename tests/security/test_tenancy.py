@@ -29,6 +29,7 @@ def test_every_url_pattern_is_registered_for_the_tenancy_sweep_or_takes_no_objec
         if name not in TENANCY_REGISTRY and (pattern.parameters or name not in WITHOUT_OBJECT_ID)
     ]
     assert not unregistered, f"URL patterns missing from tests/security/registry.py: {HOW_TO_REGISTER}"
+    count("url_patterns_walked", len(patterns))
     stale = sorted((set(TENANCY_REGISTRY) | set(WITHOUT_OBJECT_ID)) - set(patterns))
     assert not stale, "registry entries without a URL pattern any more"
     assert set(PARTNER_PAGES_WITHOUT_OBJECT_ID) <= set(WITHOUT_OBJECT_ID)
