@@ -1,0 +1,120 @@
+"""The upgrade's hand-written bulk writes (`services._write_affected_accounts`,
+`services._transfer_licenses`) store exactly what the ORM would, whatever the text, on SQLite and
+on PostgreSQL, in one statement per 1,000 rows."""
+
+import math
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from subscriptions import services
+from subscriptions.models import AffectedAccount, LicenseAssignment, Operation, ServicePlan
+from tests.factories import (
+    CustomerFactory,
+    CustomerUserFactory,
+    LicenseAssignmentFactory,
+    PartnerFactory,
+    PartnerUserFactory,
+    SubscriptionFactory,
+)
+
+AWKWARD = [
+    'Zoë "Z" O\'Brien',
+    "back\\slash \\\\ twice",
+    "{braces}, commas, and spaces",
+    "NULL",
+    "",
+    "日本語 ☃ emoji 🎉",
+    "semi; DROP TABLE x; --",
+    "tab\tnew\nline",
+]
+
+
+@pytest.fixture
+def operation(catalog):
+    partner = PartnerFactory()
+    customer = CustomerFactory(partner=partner)
+    source = SubscriptionFactory(customer=customer, offer=catalog["Office 365 Business"], sold_by=partner)
+    return Operation.objects.create(
+        kind=Operation.Kind.UPGRADE,
+        result=Operation.Result.REFUSED,
+        actor=PartnerUserFactory(partner=partner).user,
+        partner=partner,
+        customer=customer,
+        subscription=source,
+    )
+
+
+def test_affected_accounts_are_stored_as_written_whatever_their_text(operation):
+    users = [CustomerUserFactory(customer=operation.customer) for _ in AWKWARD]
+    shared = [{"code": "plan_reenabled", "params": {"family": 'Exchange "Online"', "name": "Plan \\ 2"}}]
+    rows = [
+        (
+            operation.pk,
+            user.pk,
+            uuid.uuid4(),
+            text,
+            f"{index}-{text}@x.example",
+            "moved" if index % 2 else "not_moved",
+            "" if index % 2 else "CountViolation",
+            shared if index % 3 else [{"code": "x", "params": {"text": text, "n": index}}],
+        )
+        for index, (user, text) in enumerate(zip(users, AWKWARD, strict=True))
+    ]
+
+    services._write_affected_accounts(rows)
+
+    stored = list(
+        AffectedAccount.objects.filter(operation=operation)
+        .order_by("user_id")
+        .values_list(
+            "operation_id", "user_id", "user_object_id", "display_name", "user_principal_name",
+            "outcome", "error_code", "services",
+        )
+    )  # fmt: skip
+    assert stored == sorted(rows, key=lambda row: row[1])
+
+
+def test_affected_accounts_take_one_statement_per_1000(operation):
+    users = [CustomerUserFactory.build(customer=operation.customer) for _ in range(2500)]
+    for index, user in enumerate(users):
+        user.user_principal_name = f"user{index}@bulk.example"
+    users = type(users[0]).objects.bulk_create(users)
+    rows = [
+        (operation.pk, user.pk, user.object_id, user.display_name, user.user_principal_name, "moved", "", [])
+        for user in users
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        services._write_affected_accounts(rows)
+
+    assert len(queries) == math.ceil(2500 / services.BATCH_SIZE)
+    assert AffectedAccount.objects.filter(operation=operation).count() == 2500
+
+
+@pytest.mark.parametrize("moved_count", [0, 1, 4, 5])
+def test_moved_licenses_change_subscription_and_lose_their_disabled_plans_the_others_go(catalog, moved_count):
+    partner = PartnerFactory()
+    customer = CustomerFactory(partner=partner)
+    source = SubscriptionFactory(
+        customer=customer, offer=catalog["Office 365 Business Premium"], sold_by=partner
+    )
+    target = SubscriptionFactory(
+        customer=customer, offer=catalog["Office 365 Enterprise E3"], sold_by=partner
+    )
+    elsewhere = SubscriptionFactory(customer=customer, offer=catalog["Power BI Pro"], sold_by=partner)
+    sway = ServicePlan.objects.get(plan_id="SWAY")
+    licenses = [LicenseAssignmentFactory(subscription=source, disabled_plans=[sway]) for _ in range(5)]
+    untouched = LicenseAssignmentFactory(subscription=elsewhere, user=licenses[0].user, disabled_plans=[sway])
+    moved, kept = licenses[:moved_count], licenses[moved_count:]
+
+    services._transfer_licenses(
+        source=source, target=target, moved=[lic.pk for lic in moved], kept=[lic.pk for lic in kept]
+    )
+
+    assert set(target.licenses.values_list("user_id", flat=True)) == {lic.user_id for lic in moved}
+    assert not source.licenses.exists()
+    assert not LicenseAssignment.disabled_plans.through.objects.filter(licenseassignment__subscription=target)
+    assert list(LicenseAssignment.objects.get(pk=untouched.pk).disabled_plans.all()) == [sway]
