@@ -160,6 +160,21 @@ class SubscriptionQuerySet(models.QuerySet):
     def active(self) -> "SubscriptionQuerySet":
         return self.filter(status=Subscription.Status.ACTIVE)
 
+    def count_by_customer(self, customers) -> dict[int, int]:
+        """{customer pk: how many of these subscriptions it holds}, for `customers` only.
+
+        Counted for a page of customers after it is cut: a JOIN + GROUP BY in the page's own
+        query counted the subscriptions of every customer of the partner (2,000) to show 50.
+        """
+        rows = (
+            self.filter(customer__in=customers)
+            .order_by()
+            .values("customer")
+            .annotate(count=models.Count("pk"))
+            .values_list("customer", "count")
+        )
+        return dict(rows)
+
     def with_assigned_count(self) -> "SubscriptionQuerySet":
         """`assigned_count`: licenses assigned from each subscription.
 
