@@ -6,12 +6,15 @@
 2. Data: `seed_demo --scale 1000` (timed: issue 9 wants it under 60 s), `seed_demo --scale
    2000`, then `bench.dataset`: a customer with 1,000 subscriptions (and one with 10), tenants
    with one subscription of 10,000 licensed users (one upgraded first, for the 10,000-account
-   report; K = 5 fresh copies for the timed upgrade POSTs) and small tenants of 10 users.
+   report; K = 5 fresh copies for the timed upgrade POSTs), small tenants of 10 users, 5,000
+   entries in Fabrikam's activity log; then ANALYZE, as autovacuum would after a bulk load.
 3. Measures in this one process with Django's test Client, production settings (DEBUG off,
    manifest static storage, the whole middleware stack), signed in as `demo`, each page's
-   request interleaved with one of `/_hello/` so both see the same machine state. Queries are
-   counted with a connection wrapper on every timed request (no SQL is kept, so counting costs
-   next to nothing).
+   request interleaved with one of `/_hello/` so both see the same machine state. Every list
+   page is measured at scale and small (same page, few rows) to compare query counts. Queries
+   are counted with a connection wrapper on every timed request (no SQL is kept, so counting
+   costs next to nothing). Pages other issues add (the subscription page, the activity log)
+   are measured once their URLs exist.
 4. Under gunicorn (partnercenter/gunicorn_conf.py, as `make serve`): the page weight of
    Contoso's subscription list as Chromium receives it, and, with wrk installed, requests per
    second for the subscription list against `/_hello/`.
