@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -22,6 +23,14 @@ def _test_settings(settings):
     }
     # Sign-in lockouts (django-axes) only where a test is about them: tests/security/test_sign_in.py.
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware leaves a French request's language active in the test thread; without
+    # this, the tests that follow a French one would read French.
+    yield
+    translation.deactivate()
 
 
 def pytest_terminal_summary(terminalreporter):
