@@ -3,12 +3,12 @@
 on PostgreSQL, in one statement per 1,000 rows."""
 
 import math
-import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from customers.models import CustomerUser
 from subscriptions import services
 from subscriptions.models import AffectedAccount, LicenseAssignment, Operation, ServicePlan
 from tests.factories import (
@@ -47,48 +47,60 @@ def operation(catalog):
     )
 
 
-def test_affected_accounts_are_stored_as_written_whatever_their_text(operation):
-    users = [CustomerUserFactory(customer=operation.customer) for _ in AWKWARD]
+def test_affected_accounts_copy_their_users_and_store_their_entries_whatever_the_text(operation):
+    users = [
+        CustomerUserFactory(
+            customer=operation.customer, display_name=text, user_principal_name=f"{index}{text}@x"
+        )
+        for index, text in enumerate(AWKWARD)
+    ]
     shared = [{"code": "plan_reenabled", "params": {"family": 'Exchange "Online"', "name": "Plan \\ 2"}}]
     rows = [
         (
-            operation.pk,
             user.pk,
-            uuid.uuid4(),
-            text,
-            f"{index}-{text}@x.example",
             "moved" if index % 2 else "not_moved",
             "" if index % 2 else "CountViolation",
-            shared if index % 3 else [{"code": "x", "params": {"text": text, "n": index}}],
+            shared if index % 3 else [{"code": "x", "params": {"text": user.display_name, "n": index}}],
         )
-        for index, (user, text) in enumerate(zip(users, AWKWARD, strict=True))
+        for index, user in enumerate(users)
     ]
 
-    services._write_affected_accounts(rows)
+    services._write_affected_accounts(operation, rows)
 
     stored = list(
         AffectedAccount.objects.filter(operation=operation)
         .order_by("user_id")
         .values_list(
-            "operation_id", "user_id", "user_object_id", "display_name", "user_principal_name",
-            "outcome", "error_code", "services",
+            "user_id",
+            "user_object_id",
+            "display_name",
+            "user_principal_name",
+            "outcome",
+            "error_code",
+            "services",
         )
-    )  # fmt: skip
-    assert stored == sorted(rows, key=lambda row: row[1])
+    )
+    assert stored == [
+        (user.pk, user.object_id, user.display_name, user.user_principal_name, *row[1:])
+        for user, row in zip(users, rows, strict=True)
+    ]
 
 
 def test_affected_accounts_take_one_statement_per_1000(operation):
-    users = [CustomerUserFactory.build(customer=operation.customer) for _ in range(2500)]
-    for index, user in enumerate(users):
-        user.user_principal_name = f"user{index}@bulk.example"
-    users = type(users[0]).objects.bulk_create(users)
-    rows = [
-        (operation.pk, user.pk, user.object_id, user.display_name, user.user_principal_name, "moved", "", [])
-        for user in users
-    ]
+    users = CustomerUser.objects.bulk_create(
+        [
+            CustomerUser(
+                customer=operation.customer,
+                display_name=f"User {index}",
+                user_principal_name=f"user{index}@bulk.example",
+                usage_location="US",
+            )
+            for index in range(2500)
+        ]
+    )
 
     with CaptureQueriesContext(connection) as queries:
-        services._write_affected_accounts(rows)
+        services._write_affected_accounts(operation, [(user.pk, "moved", "", []) for user in users])
 
     assert len(queries) == math.ceil(2500 / services.BATCH_SIZE)
     assert AffectedAccount.objects.filter(operation=operation).count() == 2500
