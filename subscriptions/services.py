@@ -170,6 +170,14 @@ def subscription_upgrade(
         raise PermissionDenied("This partner did not sell this subscription.")
 
     today = timezone.localdate()
+    attempt = {
+        "subscription": subscription,
+        "target_offer": target_offer,
+        "quantity": quantity,
+        "actor": actor,
+        "partner": partner,
+        "token": token,
+    }
     try:
         with transaction.atomic():
             return _upgrade(
@@ -182,35 +190,17 @@ def subscription_upgrade(
                 today=today,
             )
     except UpgradeRefused as refusal:
-        _log_attempt(
-            result=Operation.Result.REFUSED,
-            reason=refusal.reason,
-            subscription=subscription,
-            target_offer=target_offer,
-            quantity=quantity,
-            actor=actor,
-            partner=partner,
-            token=token,
-        )
+        _log_attempt(**attempt, result=Operation.Result.REFUSED, reason=refusal.reason)
         raise
     except OperationalError as error:
         if not _is_lock_conflict(error):
-            _log_failure(error, subscription, target_offer, quantity, actor, partner, token)
+            _log_failure(error, attempt)
             raise
         refusal = UpgradeInProgress()
-        _log_attempt(
-            result=Operation.Result.REFUSED,
-            reason=refusal.reason,
-            subscription=subscription,
-            target_offer=target_offer,
-            quantity=quantity,
-            actor=actor,
-            partner=partner,
-            token=token,
-        )
+        _log_attempt(**attempt, result=Operation.Result.REFUSED, reason=refusal.reason)
         raise refusal from error
     except Exception as error:
-        _log_failure(error, subscription, target_offer, quantity, actor, partner, token)
+        _log_failure(error, attempt)
         raise
 
 
@@ -646,17 +636,12 @@ def _log_attempt(
         logger.exception("Could not log the %s upgrade attempt of subscription %s", result, subscription.pk)
 
 
-def _log_failure(error, subscription, target_offer, quantity, actor, partner, token) -> None:
-    logger.exception("Upgrade of subscription %s failed", subscription.pk)
+def _log_failure(error, attempt: dict) -> None:
+    logger.exception("Upgrade of subscription %s failed", attempt["subscription"].pk)
     _log_attempt(
+        **attempt,
         result=Operation.Result.FAILED,
         reason=Reason(reasons.UNEXPECTED_ERROR, {"error": type(error).__name__}),
-        subscription=subscription,
-        target_offer=target_offer,
-        quantity=quantity,
-        actor=actor,
-        partner=partner,
-        token=token,
     )
 
 
