@@ -9,6 +9,30 @@ from django.utils.translation import gettext_lazy as _
 from subscriptions import reasons
 from subscriptions.eligibility import UpgradeOption
 
+# The hidden fields are the page's, not the partner's: any error in them means a stale page.
+_EXPIRED = _("This form has expired. Reload the page and try again.")
+_WHOLE_LICENSES = _("Enter the number of licenses as a whole number.")
+
+
+def _one_time_token() -> forms.UUIDField:
+    """The token issued with the page: the first submit that succeeds spends it."""
+    return forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": _EXPIRED, "invalid": _EXPIRED}
+    )
+
+
+def _license_count(*, label, min_value: int, below_minimum) -> forms.IntegerField:
+    """A number of licenses typed by the partner, with the same wording in every form."""
+    return forms.IntegerField(
+        label=label,
+        min_value=min_value,
+        error_messages={
+            "required": _("Enter the number of licenses."),
+            "invalid": _WHOLE_LICENSES,
+            "min_value": below_minimum,
+        },
+    )
+
 
 class UpgradeForm(forms.Form):
     """The new offer, the quantity, and the one-time token issued with the page.
@@ -28,22 +52,10 @@ class UpgradeForm(forms.Form):
             "invalid_choice": _("Choose one of the offers listed."),
         },
     )
-    quantity = forms.IntegerField(
-        label=_("Quantity"),
-        min_value=1,
-        error_messages={
-            "required": _("Enter the number of licenses."),
-            "invalid": _("Enter the number of licenses as a whole number."),
-            "min_value": _("Enter at least %(limit_value)s license."),
-        },
+    quantity = _license_count(
+        label=_("Quantity"), min_value=1, below_minimum=_("Enter at least %(limit_value)s license.")
     )
-    token = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("This form has expired. Reload the page and try again."),
-            "invalid": _("This form has expired. Reload the page and try again."),
-        },
-    )
+    token = _one_time_token()
 
     def __init__(self, *args, options: list[UpgradeOption], **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,31 +95,17 @@ class QuantityChangeForm(forms.Form):
     reads why, with the upgrade to take when the offer stops short.
     """
 
-    quantity = forms.IntegerField(
-        label=_("New quantity"),
-        min_value=0,
-        error_messages={
-            "required": _("Enter the number of licenses."),
-            "invalid": _("Enter the number of licenses as a whole number."),
-            "min_value": _("Enter the number of licenses as a whole number."),
-        },
-    )
+    quantity = _license_count(label=_("New quantity"), min_value=0, below_minimum=_WHOLE_LICENSES)
     based_on = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
         error_messages={
-            "required": _("This form has expired. Reload the page and try again."),
-            "invalid": _("This form has expired. Reload the page and try again."),
-            "min_value": _("This form has expired. Reload the page and try again."),
+            "required": _EXPIRED,
+            "invalid": _EXPIRED,
+            "min_value": _EXPIRED,
         },
     )
-    token = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("This form has expired. Reload the page and try again."),
-            "invalid": _("This form has expired. Reload the page and try again."),
-        },
-    )
+    token = _one_time_token()
 
 
 class LicensedUserSearchForm(forms.Form):
