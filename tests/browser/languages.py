@@ -4,14 +4,14 @@ the keyboard and layout checks the French and accessibility tests share."""
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
+from tests.browser.pages import focused_description
 from tests.i18n.support import compile_french_catalog_if_stale
 
 NNBSP = "\u202f"  # French thousands separator (CLDR, through Babel)
 NBSP = "\u00a0"  # between a French amount and its currency
 LOCALES = {"en": "en-US", "fr": "fr-FR"}
-TAB_LIMIT = 80
 # As tests/browser/conftest.py: long enough for a busy 2-core machine, short enough to fail fast.
 ACTION_TIMEOUT_MS = 10_000
 
@@ -45,32 +45,6 @@ def french_money(amount: Decimal, symbol: str = "$US") -> str:
     sign = "-" if amount < 0 else ""
     digits = f"{abs(amount):,.2f}".replace(",", NNBSP).replace(".", ",")
     return f"{sign}{digits}{NBSP}{symbol}"
-
-
-def is_focused(locator: Locator) -> bool:
-    return locator.evaluate("el => el === document.activeElement")
-
-
-def focused_description(page: Page) -> str:
-    return page.evaluate(
-        """() => { const el = document.activeElement;
-        return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') || ''}
-        ${(el.innerText || el.value || '').trim().slice(0, 40)}`.replace(/\\s+/g, ' '); }"""
-    )
-
-
-def tab_until(page: Page, target, *, limit: int = TAB_LIMIT) -> None:
-    """Press Tab until `target` (a locator, or a CSS selector) has the focus."""
-    visited = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if isinstance(target, str):
-            if page.evaluate("(selector) => document.activeElement.matches(selector)", target):
-                return
-        elif is_focused(target):
-            return
-        visited.append(focused_description(page))
-    raise AssertionError(f"{target} not reached in {limit} Tab presses; focus went: {visited}")
 
 
 def assert_focus_is_visible(page: Page) -> None:

@@ -13,6 +13,7 @@ PHONE = {"width": 375, "height": 740}
 FABRIKAM = "Fabrikam Cloud Solutions"
 UPGRADE_NOW = "Upgrade now"
 E3 = "Office 365 Enterprise E3"
+TAB_LIMIT = 80
 
 
 def fabrikam_subscription(customer_name: str, offer_name: str | None = None) -> Subscription:
@@ -125,3 +126,55 @@ def affected_table(page: Page) -> Locator:
 
 def body_text(page: Page) -> str:
     return page.locator("body").inner_text()
+
+
+def is_focused(locator: Locator) -> bool:
+    return locator.evaluate("el => el === document.activeElement")
+
+
+def focused_description(page: Page) -> str:
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+        return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') || ''}
+        ${(el.innerText || el.value || '').trim().slice(0, 40)}`.replace(/\\s+/g, ' '); }"""
+    )
+
+
+def tab_until(page: Page, target, *, limit: int = TAB_LIMIT) -> None:
+    """Press Tab until `target` (a locator, or a CSS selector) has the focus."""
+    visited = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if isinstance(target, str):
+            if page.evaluate("(selector) => document.activeElement.matches(selector)", target):
+                return
+        elif is_focused(target):
+            return
+        visited.append(focused_description(page))
+    raise AssertionError(f"{target} not reached in {limit} Tab presses; focus went: {visited}")
+
+
+def arrow_down_to(page: Page, radio: Locator, *, limit: int = 10) -> None:
+    """Press ArrowDown in the focused radio group until `radio` has the focus (each press checks
+    the radio it reaches); the caller asserts where the focus ended."""
+    for _ in range(limit):
+        if is_focused(radio):
+            break
+        page.keyboard.press("ArrowDown")
+
+
+def at_both_widths(page: Page, screenshot, name: str, reopen=None, check=None) -> None:
+    """Screenshots at 1280 and 375 px; `reopen` restores a hover state the resize may lose, and
+    `check(page)` runs at each width after the screenshot."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        # From the top, so a sticky column sits where a person first sees it.
+        page.evaluate("window.scrollTo(0, 0)")
+        if reopen:
+            reopen()
+        screenshot(page, name)
+        if check:
+            check(page)
+    page.set_viewport_size(DESKTOP)
+    if reopen:
+        reopen()

@@ -16,21 +16,13 @@ from playwright.sync_api import Page, expect
 from subscriptions import billing
 from subscriptions.models import Operation, Subscription
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
-from tests.browser.pages import DESKTOP, PHONE, fabrikam_subscription, money, open_customer
+from tests.browser.pages import at_both_widths, fabrikam_subscription, money, open_customer
 
 pytestmark = pytest.mark.browser
 
 CONTOSO = "Contoso Ltd"
 LITWARE = "Litware, Inc."
 PREMIUM = "Office 365 Business Premium"
-
-
-def at_both_widths(page: Page, screenshot, name: str) -> None:
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        page.evaluate("window.scrollTo(0, 0)")
-        screenshot(page, name)
-    page.set_viewport_size(DESKTOP)
 
 
 def open_add_licenses(

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from subscriptions.models import Offer, OfferPrice, Operation, Subscription
+from tests.browser import pages
 from tests.browser.languages import (
     assert_no_sideways_scroll,
     french_catalog,  # noqa: F401 (fixture)
@@ -18,7 +19,6 @@ from tests.browser.languages import (
     sign_in_in_french,
 )
 from tests.browser.pages import (
-    DESKTOP,
     E3,
     PHONE,
     billing_preview,
@@ -51,16 +51,7 @@ def text_of(page: Page) -> str:
 
 def at_both_widths(page: Page, screenshot, name: str, reopen=None) -> None:
     """French screenshots at 1280 and 375 px; neither may scroll sideways."""
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        page.evaluate("window.scrollTo(0, 0)")
-        if reopen:
-            reopen()
-        screenshot(page, f"fr-{name}")
-        assert_no_sideways_scroll(page)
-    page.set_viewport_size(DESKTOP)
-    if reopen:
-        reopen()
+    pages.at_both_widths(page, screenshot, f"fr-{name}", reopen, check=assert_no_sideways_scroll)
 
 
 def test_partner_upgrades_contoso_in_french_and_reads_the_report_in_french(

@@ -12,11 +12,18 @@ from tests.browser.languages import (
     assert_focus_is_visible,
     french_catalog,  # noqa: F401 (fixture)
     french_money,
-    is_focused,
     new_page,
-    tab_until,
 )
-from tests.browser.pages import E3, billing_preview, controlled_panel, fabrikam_subscription, target_radio
+from tests.browser.pages import (
+    E3,
+    arrow_down_to,
+    billing_preview,
+    controlled_panel,
+    fabrikam_subscription,
+    is_focused,
+    tab_until,
+    target_radio,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 
@@ -98,10 +105,7 @@ def test_partner_switches_to_french_and_upgrades_contoso_with_the_keyboard_only(
     e3 = target_radio(page, E3)
     tab_until(page, "input[type=radio][name=target_offer]")
     assert_focus_is_visible(page)
-    for _ in range(10):
-        if is_focused(e3):
-            break
-        page.keyboard.press("ArrowDown")
+    arrow_down_to(page, e3)
     assert is_focused(e3), "the arrow keys reach the E3 radio"
     if not e3.is_checked():
         page.keyboard.press("Space")

@@ -15,18 +15,20 @@ from playwright.sync_api import Page, expect
 
 from subscriptions.models import OfferPrice, Operation, Subscription
 from tests.browser.pages import (
-    DESKTOP,
     E3,
-    PHONE,
     UPGRADE_NOW,
     affected_table,
     any_upgrade_options_button,
+    arrow_down_to,
     assert_right_after_name,
+    at_both_widths,
     billing_preview,
     controlled_panel,
     fabrikam_subscription,
+    is_focused,
     money,
     open_customer,
+    tab_until,
     target_radio,
     upgrade_now_links,
     upgrade_options_button,
@@ -38,7 +40,6 @@ pytestmark = pytest.mark.browser
 MUTUALLY_EXCLUSIVE = "MutuallyExclusiveViolation"
 NO_USAGE_LOCATION = "ProhibitedInUsageLocationViolation"
 LICENSE_ERRORS = (MUTUALLY_EXCLUSIVE, NO_USAGE_LOCATION, "CountViolation")
-TAB_LIMIT = 80
 
 
 def open_upgrade_menu_by_hover(page: Page, subscription_name: str):
@@ -75,46 +76,6 @@ def choose_target(page: Page, offer_name: str) -> str:
 def submit_and_wait_for_report(page: Page) -> None:
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.get_by_role("heading", name="Upgrade a subscription", exact=True)).to_have_count(0)
-
-
-def at_both_widths(page: Page, screenshot, name: str, reopen=None) -> None:
-    """Screenshots at 1280 and 375 px; `reopen` restores a hover state the resize may lose."""
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        # From the top, so a sticky column sits where a person first sees it.
-        page.evaluate("window.scrollTo(0, 0)")
-        if reopen:
-            reopen()
-        screenshot(page, name)
-    page.set_viewport_size(DESKTOP)
-    if reopen:
-        reopen()
-
-
-def is_focused(locator) -> bool:
-    return locator.evaluate("el => el === document.activeElement")
-
-
-def focused_description(page: Page) -> str:
-    return page.evaluate(
-        """() => { const el = document.activeElement;
-        return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') || ''}
-        ${(el.innerText || el.value || '').trim().slice(0, 40)}`.replace(/\\s+/g, ' '); }"""
-    )
-
-
-def tab_until(page: Page, target, *, limit: int = TAB_LIMIT) -> None:
-    """Press Tab until `target` (a locator, or a CSS selector the focused element matches) has focus."""
-    visited = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if isinstance(target, str):
-            if page.evaluate("(selector) => document.activeElement.matches(selector)", target):
-                return
-        elif is_focused(target):
-            return
-        visited.append(focused_description(page))
-    raise AssertionError(f"{target} not reached in {limit} Tab presses; focus went: {visited}")
 
 
 def report_text(page: Page) -> str:
@@ -229,10 +190,7 @@ def test_partner_upgrades_contoso_with_the_keyboard_only(demo_page, live_server)
     e3 = target_radio(page, E3)
     tab_until(page, "input[type=radio][name=target_offer]")
     before = billing_preview(page).inner_text()
-    for _ in range(10):
-        if is_focused(e3):
-            break
-        page.keyboard.press("ArrowDown")
+    arrow_down_to(page, e3)
     assert is_focused(e3), "arrow keys reach the E3 radio"
     if not e3.is_checked():
         page.keyboard.press("Space")
