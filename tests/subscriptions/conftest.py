@@ -70,6 +70,13 @@ def world(catalog) -> World:
 
 
 @pytest.fixture
+def agent_client(client, world):
+    """A test client signed in as the world's partner user (an admin agent)."""
+    client.force_login(world.actor)
+    return client
+
+
+@pytest.fixture
 def fabrikam_subscription(demo):
     """`fabrikam_subscription(customer_name, offer_name=None)`: the demo subscription Fabrikam sold."""
 

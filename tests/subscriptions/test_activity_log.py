@@ -29,12 +29,6 @@ HTMX = {"HX-Request": "true"}
 LOG_URL = "/subscriptions/activity/"
 
 
-@pytest.fixture
-def agent_client(client, world):
-    client.force_login(world.actor)
-    return client
-
-
 def log_url() -> str:
     return reverse("subscriptions:activity")
 

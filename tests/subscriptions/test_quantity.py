@@ -452,12 +452,6 @@ def test_a_second_change_waits_for_the_first_then_is_refused_with_its_result(wor
 
 
 @pytest.fixture
-def agent_client(client, world):
-    client.force_login(world.actor)
-    return client
-
-
-@pytest.fixture
 def essentials(world) -> Subscription:
     """Business Essentials, 25 seats, 20 licensed users (Contoso's shape)."""
     return world.subscription(ESSENTIALS, quantity=25, users=20)

@@ -25,12 +25,6 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def agent_client(client, world):
-    client.force_login(world.actor)
-    return client
-
-
-@pytest.fixture
 def billing_client(client, world):
     client.force_login(PartnerUserFactory(partner=world.partner, role=PartnerUser.Role.BILLING_ADMIN).user)
     return client

@@ -30,12 +30,6 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def agent_client(client, world):
-    client.force_login(world.actor)
-    return client
-
-
-@pytest.fixture
 def source(world) -> Subscription:
     """Office 365 Business, 10 seats, 3 licensed users: Premium, ProPlus, E3 and E5 eligible."""
     return world.subscription(BUSINESS, users=3)
