@@ -1,12 +1,14 @@
 """Fixtures for the upgrade engine's tests: a partner's world built from factories on the real
 catalog, and the seeded demo of DOMAIN.md section 7."""
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 
 from customers.models import DelegatedAdminGrant, Partner
+from subscriptions import services
 from subscriptions.models import LicenseAssignment, Offer, Operation, Subscription
 from tests.factories import (
     CustomerFactory,
@@ -49,6 +51,26 @@ class World:
             subscription=subscription,
             user=user,
             disabled_plans=list(ServicePlan.objects.filter(plan_id__in=disabled)),
+        )
+
+    def upgrade(self, subscription, target: str) -> Operation:
+        """Upgrade through the service to the offer named `target`, default quantity, fresh token."""
+        return services.subscription_upgrade(
+            subscription=subscription,
+            target_offer=self.offers[target],
+            quantity=None,
+            actor=self.actor,
+            token=uuid.uuid4(),
+        )
+
+    def change_quantity(self, subscription, quantity: int, *, based_on=None, actor=None) -> Operation:
+        """Change the quantity through the service, based on the stored quantity unless told."""
+        return services.subscription_change_quantity(
+            subscription=subscription,
+            quantity=quantity,
+            based_on=Subscription.objects.get(pk=subscription.pk).quantity if based_on is None else based_on,
+            actor=actor or self.actor,
+            token=uuid.uuid4(),
         )
 
 

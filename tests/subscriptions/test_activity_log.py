@@ -37,31 +37,10 @@ def csv_url() -> str:
     return reverse("subscriptions:activity-csv")
 
 
-def change_quantity(world, subscription, quantity, *, based_on=None, actor=None):
-    return services.subscription_change_quantity(
-        subscription=subscription,
-        quantity=quantity,
-        based_on=Subscription.objects.get(pk=subscription.pk).quantity if based_on is None else based_on,
-        actor=actor or world.actor,
-        token=uuid.uuid4(),
-    )
-
-
 def refused_change(world, subscription, quantity, **kwargs):
     with pytest.raises(services.QuantityChangeRefused):
-        change_quantity(world, subscription, quantity, **kwargs)
+        world.change_quantity(subscription, quantity, **kwargs)
     return Operation.objects.filter(result=Operation.Result.REFUSED).first()
-
-
-def upgrade(world, subscription, target=PROPLUS):
-    # ProPlus adds no service family to Business: no conflict with the other holdings here.
-    return services.subscription_upgrade(
-        subscription=subscription,
-        target_offer=world.offers[target],
-        quantity=None,
-        actor=world.actor,
-        token=uuid.uuid4(),
-    )
 
 
 def failed_change(world, subscription, monkeypatch) -> Operation:
@@ -71,7 +50,7 @@ def failed_change(world, subscription, monkeypatch) -> Operation:
     with monkeypatch.context() as patch:
         patch.setattr(services, "quantity_change_billing_impact", broken)
         with pytest.raises(RuntimeError):
-            change_quantity(world, subscription, subscription.quantity + 1)
+            world.change_quantity(subscription, subscription.quantity + 1)
     return Operation.objects.get(result=Operation.Result.FAILED)
 
 
@@ -99,10 +78,11 @@ def test_the_log_shows_every_kind_of_operation_with_when_who_customer_subscripti
     essentials = world.subscription(ESSENTIALS, quantity=25, users=20)
     premium = world.subscription(PREMIUM, quantity=40)
     business = world.subscription(BUSINESS, quantity=10)
-    added = change_quantity(world, essentials, 30)
+    added = world.change_quantity(essentials, 30)
     limit = refused_change(world, premium, 301)
     failed = failed_change(world, essentials, monkeypatch)
-    upgraded = upgrade(world, business)
+    # ProPlus adds no service family to Business: no conflict with the other holdings here.
+    upgraded = world.upgrade(business, PROPLUS)
 
     response = agent_client.get(log_url())
 
@@ -143,7 +123,7 @@ def test_the_header_links_the_activity_log_next_to_customers(agent_client, world
 
 
 def test_the_log_never_shows_another_partners_operations(agent_client, world):
-    ours = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+    ours = world.change_quantity(world.subscription(ESSENTIALS, quantity=10), 12)
     rival_customer = CustomerFactory(name="Rival Customer", partner=world.other_partner)
     DelegatedAdminGrantFactory(partner=world.other_partner, customer=rival_customer)
     theirs = Subscription.objects.create(
@@ -174,7 +154,7 @@ def test_the_log_never_shows_another_partners_operations(agent_client, world):
 
 
 def test_a_billing_admin_reads_the_log(client, world):
-    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+    operation = world.change_quantity(world.subscription(ESSENTIALS, quantity=10), 12)
     client.force_login(PartnerUserFactory(partner=world.partner, role=PartnerUser.Role.BILLING_ADMIN).user)
 
     response = client.get(log_url())
@@ -207,10 +187,10 @@ def mixed_log(world):
         term_end=timezone.localdate() + datetime.timedelta(days=365),
     )
     essentials = world.subscription(ESSENTIALS, quantity=25, users=20)
-    added = change_quantity(world, essentials, 30)
+    added = world.change_quantity(essentials, 30)
     below = refused_change(world, essentials, 5)
-    elsewhere_added = change_quantity(world, elsewhere, 11)
-    upgraded = upgrade(world, world.subscription(BUSINESS))
+    elsewhere_added = world.change_quantity(elsewhere, 11)
+    upgraded = world.upgrade(world.subscription(BUSINESS), PROPLUS)
     now = timezone.now()
     days = {added: 10, below: 5, elsewhere_added: 2, upgraded: 0}
     for operation, days_ago in days.items():
@@ -301,7 +281,7 @@ def test_htmx_gets_the_results_fragment_with_the_new_count(agent_client, mixed_l
 def test_the_log_is_paginated_50_per_page(agent_client, world):
     subscription = world.subscription(E3, quantity=100)
     for quantity in range(101, 156):
-        change_quantity(world, subscription, quantity)
+        world.change_quantity(subscription, quantity)
 
     first = agent_client.get(log_url())
     second = agent_client.get(log_url(), {"page": 2, "kind": "quantity_change"})
@@ -326,7 +306,7 @@ def exported_rows(response) -> list[list[str]]:
 def test_the_csv_exports_every_filtered_row_not_only_the_page(agent_client, world):
     subscription = world.subscription(E3, quantity=100)
     for quantity in range(101, 156):
-        change_quantity(world, subscription, quantity)
+        world.change_quantity(subscription, quantity)
     refused_change(world, subscription, 155, based_on=1)
 
     response = agent_client.get(csv_url(), {"kind": "quantity_change", "result": "succeeded", "page": 2})
@@ -382,9 +362,9 @@ def queries(client, url, params=None) -> int:
 
 def test_the_log_query_count_does_not_grow_with_rows(agent_client, world):
     first = world.subscription(E3, quantity=100)
-    change_quantity(world, first, 101)
+    world.change_quantity(first, 101)
     refused_change(world, first, 101, based_on=1)
-    upgrade(world, world.subscription(BUSINESS))
+    world.upgrade(world.subscription(BUSINESS), PROPLUS)
     few = queries(agent_client, log_url())
     few_filtered = queries(agent_client, log_url(), {"customer": world.customer.pk, "result": "succeeded"})
     csv_few = queries(agent_client, csv_url())
@@ -402,7 +382,7 @@ def test_the_log_query_count_does_not_grow_with_rows(agent_client, world):
         )
         actor = PartnerUserFactory(partner=world.partner, user=UserFactory(username=f"agent{index}")).user
         for quantity in range(11, 18):
-            change_quantity(world, subscription, quantity, actor=actor)
+            world.change_quantity(subscription, quantity, actor=actor)
         refused_change(world, subscription, 20, based_on=1, actor=actor)
     many = queries(agent_client, log_url())
 
@@ -419,7 +399,7 @@ def test_the_log_query_count_does_not_grow_with_rows(agent_client, world):
 
 
 def test_the_admin_log_shows_quantity_changes_with_their_numbers(admin_client, world):
-    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=25), 30)
+    operation = world.change_quantity(world.subscription(ESSENTIALS, quantity=25), 30)
     refused_change(world, world.subscription(PREMIUM, quantity=40), 301)
 
     listing = admin_client.get(
@@ -448,7 +428,7 @@ def test_the_admin_log_shows_quantity_changes_with_their_numbers(admin_client, w
     ],
 )
 def test_hostile_filters_get_the_unfiltered_log_not_an_error(agent_client, world, params):
-    operation = change_quantity(world, world.subscription(ESSENTIALS, quantity=10), 12)
+    operation = world.change_quantity(world.subscription(ESSENTIALS, quantity=10), 12)
 
     response = agent_client.get(log_url(), params)
     exported = agent_client.get(csv_url(), params)

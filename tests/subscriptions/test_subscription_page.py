@@ -3,7 +3,6 @@ with Add licenses and Upgrade now for the roles that may change things; and the 
 links to it. Uses the `world` and `snapshot` fixtures of tests/subscriptions/conftest.py."""
 
 import re
-import uuid
 from http import HTTPStatus
 
 import pytest
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import PartnerUser
-from subscriptions import services
 from subscriptions.models import BillingLine, Subscription
 from subscriptions.templatetags.money import money
 from tests.factories import LicenseAssignmentFactory, PartnerUserFactory
@@ -32,26 +30,6 @@ def billing_client(client, world):
 
 def detail_url(subscription) -> str:
     return reverse("subscriptions:detail", args=[subscription.pk])
-
-
-def change_quantity(world, subscription, quantity):
-    return services.subscription_change_quantity(
-        subscription=subscription,
-        quantity=quantity,
-        based_on=Subscription.objects.get(pk=subscription.pk).quantity,
-        actor=world.actor,
-        token=uuid.uuid4(),
-    )
-
-
-def upgrade(world, subscription, target=E3):
-    return services.subscription_upgrade(
-        subscription=subscription,
-        target_offer=world.offers[target],
-        quantity=None,
-        actor=world.actor,
-        token=uuid.uuid4(),
-    )
 
 
 def section(content: str, heading_id: str) -> str:
@@ -155,10 +133,10 @@ def test_another_partners_subscription_is_not_found(agent_client, world):
 
 def test_the_history_links_an_upgrade_both_ways_and_lists_quantity_changes(agent_client, world):
     source = world.subscription(BUSINESS, quantity=10, users=2)
-    change_quantity(world, source, 12)
-    operation = upgrade(world, source)
+    world.change_quantity(source, 12)
+    operation = world.upgrade(source, E3)
     target = operation.target_subscription
-    change_quantity(world, target, 15)
+    world.change_quantity(target, 15)
 
     source_page = agent_client.get(detail_url(source)).content.decode()
     target_page = agent_client.get(detail_url(target)).content.decode()
@@ -182,8 +160,8 @@ def test_the_history_links_an_upgrade_both_ways_and_lists_quantity_changes(agent
 
 def test_the_billing_lines_of_the_subscription_are_listed_with_their_amounts(agent_client, world):
     source = world.subscription(BUSINESS, quantity=10)
-    change_quantity(world, source, 12)
-    upgrade(world, source)
+    world.change_quantity(source, 12)
+    world.upgrade(source, E3)
 
     billing = section(agent_client.get(detail_url(source)).content.decode(), "billing-heading")
 
@@ -289,12 +267,12 @@ def queries(client, url, params=None) -> int:
 def test_the_page_query_count_does_not_grow_with_users_billing_lines_or_history(agent_client, world):
     subscription = world.subscription(BUSINESS, quantity=200, users=3, created_on=timezone.localdate())
     world.license(subscription, world.user(), disabled=("SWAY",))
-    change_quantity(world, subscription, 201)
+    world.change_quantity(subscription, 201)
     few = queries(agent_client, detail_url(subscription))
 
     LicenseAssignmentFactory.create_batch(60, subscription=subscription)
     for quantity in range(202, 214):
-        change_quantity(world, subscription, quantity)
+        world.change_quantity(subscription, quantity)
     for _ in range(3):
         world.license(subscription, world.user(), disabled=("SWAY", "SHAREPOINTWAC"))
     many = queries(agent_client, detail_url(subscription))
