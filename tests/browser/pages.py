@@ -12,7 +12,6 @@ PHONE = {"width": 375, "height": 740}
 
 FABRIKAM = "Fabrikam Cloud Solutions"
 UPGRADE_NOW = "Upgrade now"
-E3 = "Office 365 Enterprise E3"
 TAB_LIMIT = 80
 
 

@@ -26,13 +26,13 @@ from subscriptions import services
 from subscriptions.models import Offer, Operation
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
 from tests.browser.pages import (
-    E3,
     billing_preview,
     controlled_panel,
     fabrikam_subscription,
     target_radio,
     wait_for_preview_change,
 )
+from tests.offer_names import E3
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 

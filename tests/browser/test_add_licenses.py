@@ -17,12 +17,12 @@ from subscriptions import billing
 from subscriptions.models import Operation, Subscription
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
 from tests.browser.pages import at_both_widths, fabrikam_subscription, money, open_customer
+from tests.offer_names import PREMIUM
 
 pytestmark = pytest.mark.browser
 
 CONTOSO = "Contoso Ltd"
 LITWARE = "Litware, Inc."
-PREMIUM = "Office 365 Business Premium"
 
 
 def open_add_licenses(

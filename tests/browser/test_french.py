@@ -19,7 +19,6 @@ from tests.browser.languages import (
     sign_in_in_french,
 )
 from tests.browser.pages import (
-    E3,
     PHONE,
     billing_preview,
     controlled_panel,
@@ -27,6 +26,7 @@ from tests.browser.pages import (
     target_radio,
     wait_for_preview_change,
 )
+from tests.offer_names import E3
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 

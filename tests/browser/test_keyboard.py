@@ -15,7 +15,6 @@ from tests.browser.languages import (
     new_page,
 )
 from tests.browser.pages import (
-    E3,
     arrow_down_to,
     billing_preview,
     controlled_panel,
@@ -24,6 +23,7 @@ from tests.browser.pages import (
     tab_until,
     target_radio,
 )
+from tests.offer_names import E3
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("french_catalog")]
 

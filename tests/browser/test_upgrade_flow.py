@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 
 from subscriptions.models import OfferPrice, Operation, Subscription
 from tests.browser.pages import (
-    E3,
     UPGRADE_NOW,
     affected_table,
     any_upgrade_options_button,
@@ -34,6 +33,7 @@ from tests.browser.pages import (
     upgrade_options_button,
     wait_for_preview_change,
 )
+from tests.offer_names import E3
 
 pytestmark = pytest.mark.browser
 

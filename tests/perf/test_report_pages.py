@@ -8,11 +8,7 @@ import pytest
 from subscriptions import reasons, report, services
 from subscriptions.models import Offer, Subscription
 from tests.factories import SubscriptionFactory
-
-E1 = "Office 365 Enterprise E1"
-E3 = "Office 365 Enterprise E3"
-ESSENTIALS = "Office 365 Business Essentials"
-PREMIUM = "Office 365 Business Premium"
+from tests.offer_names import E1, E3, ESSENTIALS, PREMIUM
 
 
 def upgrade(demo, customer_name: str, source_offer: str, *, target=E3, quantity=None):

@@ -17,7 +17,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.security.world import E3, Tenancy
+from tests.offer_names import E3
+from tests.security.world import Tenancy
 
 Kwargs = Callable[[Tenancy], dict]
 

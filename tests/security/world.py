@@ -16,13 +16,7 @@ from subscriptions import services
 from subscriptions.demo import DemoData
 from subscriptions.models import Offer, Operation, Subscription
 from tests.factories import CustomerUserFactory, LicenseAssignmentFactory, SubscriptionFactory
-
-ESSENTIALS = "Office 365 Business Essentials"
-BUSINESS = "Office 365 Business"
-PREMIUM = "Office 365 Business Premium"
-PROPLUS = "Office 365 ProPlus"
-E1 = "Office 365 Enterprise E1"
-E3 = "Office 365 Enterprise E3"
+from tests.offer_names import BUSINESS, E1, ESSENTIALS, PREMIUM, PROPLUS
 
 
 @dataclass

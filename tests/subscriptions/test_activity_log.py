@@ -19,12 +19,8 @@ from customers.models import PartnerUser
 from subscriptions import activity, reasons, services
 from subscriptions.models import Operation, Subscription
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, PartnerUserFactory, UserFactory
+from tests.offer_names import BUSINESS, E3, ESSENTIALS, PREMIUM, PROPLUS
 
-BUSINESS = "Office 365 Business"
-ESSENTIALS = "Office 365 Business Essentials"
-PREMIUM = "Office 365 Business Premium"
-E3 = "Office 365 Enterprise E3"
-PROPLUS = "Office 365 ProPlus"
 HTMX = {"HX-Request": "true"}
 LOG_URL = "/subscriptions/activity/"
 

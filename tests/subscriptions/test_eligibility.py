@@ -18,19 +18,20 @@ from subscriptions.eligibility import (
 )
 from subscriptions.models import Operation, Subscription, UpgradePath
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, SubscriptionFactory
-
-BUSINESS = "Office 365 Business"
-ESSENTIALS = "Office 365 Business Essentials"
-PREMIUM = "Office 365 Business Premium"
-BUSINESS_INDIA = "Office 365 Business India"
-ESSENTIALS_INDIA = "Office 365 Business Essentials India"
-PREMIUM_INDIA = "Office 365 Business Premium India"
-PROPLUS = "Office 365 ProPlus"
-E1 = "Office 365 Enterprise E1"
-E3 = "Office 365 Enterprise E3"
-E5 = "Office 365 Enterprise E5"
-POWER_BI_PRO = "Power BI Pro"
-EXCHANGE_PLAN_1 = "Exchange Online (Plan 1)"
+from tests.offer_names import (
+    BUSINESS,
+    BUSINESS_INDIA,
+    E1,
+    E3,
+    E5,
+    ESSENTIALS,
+    ESSENTIALS_INDIA,
+    EXCHANGE_PLAN_1,
+    POWER_BI_PRO,
+    PREMIUM,
+    PREMIUM_INDIA,
+    PROPLUS,
+)
 
 
 def options_by_target(subscription) -> dict:

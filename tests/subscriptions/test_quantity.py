@@ -25,11 +25,8 @@ from subscriptions.models import BillingLine, Operation, Subscription, UpgradePa
 from subscriptions.services import QuantityChangeRefused, subscription_change_quantity
 from subscriptions.templatetags.money import money
 from tests.factories import PartnerUserFactory
+from tests.offer_names import E3, E5, ESSENTIALS, PREMIUM
 
-ESSENTIALS = "Office 365 Business Essentials"
-PREMIUM = "Office 365 Business Premium"
-E3 = "Office 365 Enterprise E3"
-E5 = "Office 365 Enterprise E5"
 HTMX = {"HX-Request": "true"}
 
 

@@ -14,10 +14,7 @@ from subscriptions import reasons
 from subscriptions.models import AffectedAccount, Offer
 from subscriptions.report import CSV_COLUMNS, affected_rows, summary, write_csv
 from subscriptions.services import subscription_upgrade
-
-ESSENTIALS = "Office 365 Business Essentials"
-PREMIUM = "Office 365 Business Premium"
-E3 = "Office 365 Enterprise E3"
+from tests.offer_names import E3, ESSENTIALS, PREMIUM
 
 # DOMAIN.md section 5: what each of Litware's 35 moved accounts gets, as (service, kind, code).
 LITWARE_MOVED_ACCOUNT = {

@@ -15,10 +15,8 @@ from customers.models import PartnerUser
 from subscriptions.models import BillingLine, Subscription
 from subscriptions.templatetags.money import money
 from tests.factories import LicenseAssignmentFactory, PartnerUserFactory
+from tests.offer_names import BUSINESS, E3, ESSENTIALS
 
-BUSINESS = "Office 365 Business"
-ESSENTIALS = "Office 365 Business Essentials"
-E3 = "Office 365 Enterprise E3"
 HTMX = {"HX-Request": "true"}
 
 

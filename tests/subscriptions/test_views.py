@@ -20,12 +20,8 @@ from subscriptions import billing, report, services
 from subscriptions.models import Operation, Subscription
 from subscriptions.templatetags.money import money
 from tests.factories import PartnerUserFactory
+from tests.offer_names import BUSINESS, E3, E5, PREMIUM, PROPLUS
 
-BUSINESS = "Office 365 Business"
-PREMIUM = "Office 365 Business Premium"
-PROPLUS = "Office 365 ProPlus"
-E3 = "Office 365 Enterprise E3"
-E5 = "Office 365 Enterprise E5"
 HTMX = {"HX-Request": "true"}
 
 
