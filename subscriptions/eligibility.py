@@ -56,11 +56,6 @@ class UpgradeOption:
         return tuple(reason.code for reason in self.reasons)
 
 
-def compare_services(source_offer: Offer, target_offer: Offer) -> ServiceComparison:
-    """Families of the target's plans against the source's (plans must be prefetched or cheap)."""
-    return _compare(list(source_offer.service_plans.all()), list(target_offer.service_plans.all()))
-
-
 def _by_family(plans: Iterable[ServicePlan]) -> dict[str, ServicePlan]:
     # An offer carries at most one plan per family (that is what a family means).
     return {plan.family: plan for plan in sorted(plans, key=lambda plan: plan.plan_id)}
