@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from customers.actors import actor_for_partner_user
 from customers.models import Customer, CustomerUser, DelegatedAdminGrant, Partner, ResellerRelationship
-from subscriptions.demo import FABRIKAM
+from partnercenter import clock
+from subscriptions.demo_data import FABRIKAM
 from subscriptions.models import LicenseAssignment, Offer, Operation, ServicePlan, Subscription, add_months
 from subscriptions.services import subscription_upgrade
 
@@ -164,7 +165,7 @@ def licensed_tenant(fabrikam, users: int, today, *, slug: str, name: str, offers
 @transaction.atomic
 def build(*, many: int, few: int, licensed_users: int, copies: int, small_users: int = 10) -> BenchData:
     """Write the benchmark's customers (the demo must be seeded first)."""
-    today = timezone.localdate()
+    today = clock.today()
     fabrikam = Partner.objects.get(name=FABRIKAM)
     offers = {offer.name: offer for offer in Offer.objects.all()}
     plans = {plan.plan_id: plan for plan in ServicePlan.objects.all()}
@@ -209,7 +210,7 @@ def upgrade(tenant: Tenant, data: BenchData) -> Operation:
         subscription=Subscription.objects.get(pk=tenant.subscription.pk),
         target_offer=data.target_offer,
         quantity=None,
-        actor=data.demo_user,
+        actor=actor_for_partner_user(data.demo_user.partner_user),
         token=uuid.uuid4(),
     )
     return tenant.operation
@@ -223,7 +224,7 @@ def log_attempts(data: BenchData, count: int) -> int:
     """
     suspended = list(data.many.subscriptions.filter(status=Subscription.Status.SUSPENDED))
     fabrikam = Partner.objects.get(name=FABRIKAM)
-    now = timezone.now()
+    now = clock.now()
     Operation.objects.bulk_create(
         [
             Operation(

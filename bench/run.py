@@ -504,13 +504,14 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
     small_report = dataset.upgrade(data.small[0], data)
     # Northwind's log: one upgrade (Margie's Travel), the activity log at its smallest.
     northwind = get_user_model().objects.get(username="northwind")
+    from customers.actors import actor_for_partner_user
     from subscriptions.services import subscription_upgrade
 
     subscription_upgrade(
         subscription=Subscription.objects.get(customer__domain="margiestravel.example"),
         target_offer=Offer.objects.get(name="Office 365 Enterprise E1"),
         quantity=None,
-        actor=northwind,
+        actor=actor_for_partner_user(northwind.partner_user),
         token=uuid.uuid4(),
     )
     analyze(connection)

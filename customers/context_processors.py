@@ -3,7 +3,7 @@ from customers.models import PartnerUser
 
 def partner_user(request):
     """The signed-in user's partner membership, for the page header (None for admins)."""
-    if hasattr(request, "partner_user"):  # set by customers.tenancy.partner_view
+    if hasattr(request, "partner_user"):  # set by partnercenter.tenancy.partner_view
         return {"partner_user": request.partner_user}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -1,7 +1,8 @@
-"""Partners, their users, and the customers they serve (DOMAIN.md section 1).
+"""Partners, their users, and the customers they serve (docs/domain.md §1).
 
 Tenancy starts here: a partner user sees a customer only through a reseller relationship
-between the customer and the user's partner (`Customer.objects.for_partner`).
+between the customer and the user's partner (`Customer.objects.for_partner`); the request
+helpers that apply it are in `partnercenter.tenancy`.
 """
 
 import uuid
@@ -9,11 +10,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# A customer pays every offer in its market's currency (DOMAIN.md section 2).
+from partnercenter import clock
+
+# A customer pays every offer in its market's currency (docs/domain.md §2).
 MARKET_CURRENCIES = {"IN": "INR", "FR": "EUR"}
 DEFAULT_CURRENCY = "USD"
 
@@ -89,7 +91,7 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     domain = models.CharField(_("primary domain"), max_length=253, unique=True)
     market = models.CharField(_("market"), max_length=2, help_text=_("Country code, e.g. US, IN, FR."))
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -126,7 +128,7 @@ class ResellerRelationship(models.Model):
         related_name="reseller_relationships",
         verbose_name=_("customer"),
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
 
     class Meta:
         verbose_name = _("reseller relationship")
@@ -137,15 +139,6 @@ class ResellerRelationship(models.Model):
 
     def __str__(self):
         return f"{self.partner} → {self.customer}"
-
-
-class DelegatedAdminGrantQuerySet(models.QuerySet):
-    def counting(self, on=None) -> "DelegatedAdminGrantQuerySet":
-        """Grants that count: active and not past their end date."""
-        on = on or timezone.localdate()
-        return self.filter(status=DelegatedAdminGrant.Status.ACTIVE).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
 
 
 class DelegatedAdminGrant(models.Model):
@@ -166,7 +159,7 @@ class DelegatedAdminGrant(models.Model):
         EXPIRED = "expired", pgettext_lazy("delegated admin grant", "Expired")
         TERMINATED = "terminated", pgettext_lazy("delegated admin grant", "Terminated")
 
-    # Only roles that may write the directory let an upgrade move licenses (DOMAIN.md s. 4).
+    # Only roles that may write the directory let an upgrade move licenses (docs/domain.md §4).
     ROLES_THAT_TRANSFER_LICENSES = frozenset({Role.ADMIN_AGENT, Role.DIRECTORY_WRITER})
 
     partner = models.ForeignKey(
@@ -181,8 +174,6 @@ class DelegatedAdminGrant(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-
-    objects = DelegatedAdminGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delegated admin grant")

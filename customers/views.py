@@ -1,7 +1,8 @@
 """The partner's landing page (its customers) and a customer's subscriptions.
 
-Thin views: tenancy comes from `customers.tenancy`, eligibility from `subscriptions.eligibility`;
-the views only pick what the signed-in role may see and which template or fragment to render.
+Thin views: tenancy comes from `partnercenter.tenancy`, eligibility from
+`subscriptions.eligibility`; the views only pick what the signed-in role may see and which
+template or fragment to render.
 """
 
 import datetime
@@ -9,12 +10,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from customers.forms import CustomerSearchForm
-from customers.tenancy import customers_for, get_customer_or_404, partner_view
+from partnercenter import clock
+from partnercenter.htmx import render_page_or_fragment
+from partnercenter.tenancy import customers_for, get_customer_or_404, partner_view
 from subscriptions import eligibility
 from subscriptions.models import Channel, Subscription
 
@@ -22,14 +23,6 @@ CUSTOMERS_PER_PAGE = 50
 # A customer may hold a thousand subscriptions: the page shows 50, and only those 50 pay for the
 # eligibility checks.
 SUBSCRIPTIONS_PER_PAGE = 50
-
-
-def _fragment_or_page(request, template: str, fragment: str) -> str:
-    # A history restore (back button after the cache expired) is an htmx request that needs the
-    # whole page, not the fragment.
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
 
 
 @require_GET
@@ -42,14 +35,8 @@ def customer_list(request):
     counts = Subscription.objects.filter(sold_by=request.partner).count_by_customer(page.object_list)
     for customer in page.object_list:
         customer.subscription_count = counts.get(customer.pk, 0)
-    response = TemplateResponse(
-        request,
-        _fragment_or_page(request, "customers/customer_list.html", "results"),
-        {"form": form, "page": page, "query": form.cleaned_data.get("q", "") if form.is_valid() else ""},
-    )
-    # The same URL answers with a page or a fragment: caches must tell them apart.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    context = {"form": form, "page": page, "query": form.cleaned_data.get("q", "") if form.is_valid() else ""}
+    return render_page_or_fragment(request, "customers/customer_list.html", context, fragment="results")
 
 
 @dataclass(frozen=True)
@@ -79,15 +66,11 @@ class SubscriptionRow:
         return cls(
             subscription=subscription,
             channel=Channel(subscription.channel_for(partner)).label,
-            next_anniversary=(
-                subscription.next_anniversary(today)
-                if subscription.status != Subscription.Status.DELETED
-                else None
-            ),
+            next_anniversary=subscription.next_anniversary(today),
             is_upgradable=is_upgradable,
             upgrade_targets=tuple(option.target_offer.name for option in options if option.is_eligible),
             refusals=tuple((message, tuple(targets)) for message, targets in grouped.items()),
-            may_add_licenses=may_change and subscription.status == Subscription.Status.ACTIVE,
+            may_add_licenses=may_change and subscription.is_active,
         )
 
 
@@ -96,7 +79,7 @@ class SubscriptionRow:
 def customer_detail(request, customer_id: int):
     customer = get_customer_or_404(request, customer_id)
     page = Paginator(
-        Subscription.objects.sold_by(request.partner)
+        Subscription.objects.in_scope_of(request.partner)
         .filter(customer=customer)
         .select_related("offer", "upgraded_to")
         .with_assigned_count()
@@ -106,15 +89,16 @@ def customer_detail(request, customer_id: int):
     subscriptions = list(page.object_list)
     # A role that may not change subscriptions gets no upgrade control at all, not even the
     # reasons, so its page does not pay for the eligibility checks either.
-    options = eligibility.upgrade_options_for_page(subscriptions) if request.partner_user.may_change else {}
-    today = timezone.localdate()
+    may_change = request.actor.may_change
+    today = clock.today()
+    options = eligibility.upgrade_options_for_page(subscriptions, today=today) if may_change else {}
     rows = [
         SubscriptionRow.build(
             subscription,
             options.get(subscription.pk, []),
             partner=request.partner,
             today=today,
-            may_change=request.partner_user.may_change,
+            may_change=may_change,
         )
         for subscription in subscriptions
     ]

@@ -175,7 +175,7 @@ USE_I18N = True
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-# Billing days are counted in UTC (DOMAIN.md section 6): "today" is the date in this zone.
+# Billing days are counted in UTC (docs/domain.md §8): "today" is the date in this zone.
 TIME_ZONE = "UTC"
 USE_TZ = True
 

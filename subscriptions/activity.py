@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from customers.models import Customer, Partner
 from subscriptions import reasons
+from subscriptions.formatting import number
 from subscriptions.models import Operation
-from subscriptions.templatetags.money import number
 
 CSV_COLUMNS = (
     pgettext_lazy("date of an operation", "When"),

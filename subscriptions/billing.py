@@ -1,4 +1,4 @@
-"""Billing impact of an upgrade or a quantity change (legacy license-based; DOMAIN.md section 6).
+"""Billing impact of an upgrade or a quantity change (legacy license-based; docs/domain.md §8).
 
 Monthly billing in advance on each anniversary of the creation day. Figures are `Decimal`: the
 daily price is rounded half-up to 3 decimals (as Partner Center's reconciliation files do),
@@ -10,8 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
+from partnercenter import clock
 from subscriptions.models import BillingLine, Offer, OfferPrice, Subscription, add_months
 
 CENT = Decimal("0.01")
@@ -139,7 +138,7 @@ def new_subscription_charge(
 def upgrade_billing_impact(
     *, subscription: Subscription, target_offer: Offer, quantity: int, today: datetime.date | None = None
 ) -> BillingImpact:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     currency = subscription.customer.currency
     return BillingImpact(
         currency=currency,
@@ -154,7 +153,7 @@ def quantity_change_billing_impact(
     *, subscription: Subscription, new_quantity: int, today: datetime.date | None = None
 ) -> BillingImpact:
     """Prorated for the days left in the period; no first-month rule here. No change, no line."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     currency = subscription.customer.currency
     change = new_quantity - subscription.quantity
     if change == 0:

@@ -1,4 +1,4 @@
-"""The catalog of DOMAIN.md section 2, shipped as data.
+"""The catalog of docs/domain.md §2, shipped as data.
 
 `load_catalog` writes it into the database. Migration 0002 calls it with the historical models so
 a fresh database has the catalog; `seed_demo` and the test fixtures call it with the real models

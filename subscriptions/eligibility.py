@@ -1,4 +1,4 @@
-"""Which offers a subscription may be upgraded to, and why not the others (DOMAIN.md section 4).
+"""Which offers a subscription may be upgraded to, and why not the others (docs/domain.md §4).
 
 Side-effect free: it only reads. A whole page of subscriptions is answered with a fixed number
 of queries (one per kind of fact: customers, paths, holdings, grants, offers with their plans
@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from customers.models import Customer, DelegatedAdminGrant
+from partnercenter import clock
 from subscriptions import reasons
-from subscriptions.models import Channel, Offer, Operation, ServicePlan, Subscription, UpgradePath
+from subscriptions.models import Offer, Operation, ServicePlan, Subscription, UpgradePath, channel
 from subscriptions.reasons import Reason
 
 
@@ -45,15 +44,10 @@ class UpgradeOption:
     target_offer: Offer
     is_eligible: bool
     upgrade_type: str
-    default_quantity: int
     reasons: tuple[Reason, ...]
     monthly_price: Decimal | None
     currency: str
     service_changes: ServiceComparison
-
-    @property
-    def reason_codes(self) -> tuple[str, ...]:
-        return tuple(reason.code for reason in self.reasons)
 
 
 def _by_family(plans: Iterable[ServicePlan]) -> dict[str, ServicePlan]:
@@ -75,14 +69,6 @@ def _compare(source_plans: list[ServicePlan], target_plans: list[ServicePlan]) -
             changed.append((from_plan, to_plan))
     lost = [source[family] for family in sorted(source) if family not in target]
     return ServiceComparison(gained=tuple(gained), changed=tuple(changed), lost=tuple(lost), kept=tuple(kept))
-
-
-def _channel(holding_sold_by_id: int | None, source_sold_by_id: int | None) -> str:
-    if holding_sold_by_id is None:
-        return Channel.DIRECT.value
-    if holding_sold_by_id == source_sold_by_id:
-        return Channel.THIS_PARTNER.value
-    return Channel.OTHER_PARTNER.value
 
 
 @dataclass(frozen=True)
@@ -186,7 +172,7 @@ class _Facts:
         comparison = self.comparison(subscription.offer_id, target.pk)
         found: list[Reason] = []
 
-        if subscription.status != Subscription.Status.ACTIVE:
+        if not subscription.is_active:
             found.append(Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status}))
 
         source_paths = self.paths.get(subscription.offer_id, [])
@@ -209,15 +195,15 @@ class _Facts:
             )
 
         grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
-        if grant is None or not grant.counts_on(self.today):
-            found.append(Reason(reasons.DELEGATED_ADMIN_MISSING, _grant_params(grant)))
+        if (refusal := grant_refusal(grant, today=self.today)) is not None:
+            found.append(refusal)
 
         others = [h for h in self.holdings.get(subscription.customer_id, ()) if h.besides(subscription.pk)]
         owned_channels = sorted(
-            {_channel(h.sold_by_id, subscription.sold_by_id) for h in others if h.offer_id == target.pk}
+            {channel(h.sold_by_id, subscription.sold_by_id) for h in others if h.offer_id == target.pk}
         )
-        for channel in owned_channels:
-            found.append(Reason(reasons.TARGET_ALREADY_OWNED, {"target": target.name, "channel": channel}))
+        for owned_as in owned_channels:
+            found.append(Reason(reasons.TARGET_ALREADY_OWNED, {"target": target.name, "channel": owned_as}))
 
         added = comparison.added_families
         conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -226,18 +212,18 @@ class _Facts:
                 continue  # already said: the customer owns the target itself
             families = self.families(holding.offer_id)
             for family in added & families.keys():
-                channel = _channel(holding.sold_by_id, subscription.sold_by_id)
-                conflicts[(self.offers[holding.offer_id].name, channel)].update(
+                seen_as = channel(holding.sold_by_id, subscription.sold_by_id)
+                conflicts[(self.offers[holding.offer_id].name, seen_as)].update(
                     p.name for p in families[family]
                 )
-        for (offer_name, channel), services in sorted(conflicts.items()):
+        for (offer_name, seen_as), services in sorted(conflicts.items()):
             found.append(
                 Reason(
                     reasons.CONFLICTING_SERVICES,
                     {
                         "services": sorted(services),
                         "offer": offer_name,
-                        "channel": channel,
+                        "channel": seen_as,
                         "target": target.name,
                     },
                 )
@@ -251,7 +237,6 @@ class _Facts:
             target_offer=target,
             is_eligible=not found,
             upgrade_type=upgrade_type.value,
-            default_quantity=min(max(subscription.quantity, target.min_quantity), target.max_quantity),
             reasons=tuple(found),
             monthly_price=monthly_price,
             currency=currency,
@@ -259,11 +244,19 @@ class _Facts:
         )
 
 
-def _grant_params(grant: DelegatedAdminGrant | None) -> dict:
+def grant_refusal(grant: DelegatedAdminGrant | None, *, today: datetime.date) -> Reason | None:
+    """Why the selling partner's grant does not let it change the subscription today, or None.
+
+    The one grant rule of the upgrade and of the quantity change: a change made on the
+    customer's behalf needs delegated admin privileges that count (docs/domain.md §1).
+    """
+    if grant is not None and grant.counts_on(today):
+        return None
     if grant is None:
-        return {"state": reasons.GRANT_MISSING}
+        return Reason(reasons.DELEGATED_ADMIN_MISSING, {"state": reasons.GRANT_MISSING})
     state = reasons.GRANT_TERMINATED if grant.status == grant.Status.TERMINATED else reasons.GRANT_EXPIRED
-    return {"state": state, "end_date": grant.end_date.isoformat() if grant.end_date else None}
+    end_date = grant.end_date.isoformat() if grant.end_date else None
+    return Reason(reasons.DELEGATED_ADMIN_MISSING, {"state": state, "end_date": end_date})
 
 
 def upgrade_options_for_page(
@@ -273,7 +266,7 @@ def upgrade_options_for_page(
     subscriptions = list(subscriptions)
     if not subscriptions:
         return {}
-    facts = _Facts(subscriptions, today=today or timezone.localdate())
+    facts = _Facts(subscriptions, today=today or clock.today())
     return {s.pk: [facts.evaluate(s, target) for target in facts.targets_of(s)] for s in subscriptions}
 
 
@@ -286,7 +279,7 @@ def evaluate_upgrade(
     subscription: Subscription, target_offer: Offer, *, today: datetime.date | None = None
 ) -> UpgradeOption:
     """The answer for one (subscription, target), including targets not on any path."""
-    facts = _Facts([subscription], today=today or timezone.localdate(), extra_offer_ids={target_offer.pk})
+    facts = _Facts([subscription], today=today or clock.today(), extra_offer_ids={target_offer.pk})
     return facts.evaluate(subscription, facts.offers[target_offer.pk])
 
 

@@ -1,8 +1,7 @@
-"""The catalog, the subscriptions, their licenses, and the operation log.
+"""The catalog, the subscriptions, their licenses, and the operation log (docs/domain.md §2-§7).
 
-DOMAIN.md sections 2-6. Invariants the database can hold are constraints here; rules that span
-several rows (eligibility, license moves) live in `subscriptions.services` and
-`subscriptions.eligibility`.
+Invariants the database can hold are constraints here; rules that span several rows
+(eligibility, license moves) live in `subscriptions.eligibility` and `subscriptions.services`.
 """
 
 import calendar
@@ -10,14 +9,15 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.actors import ActorKind
 from customers.models import Customer, CustomerUser, Partner
+from partnercenter import clock
 
 
 def _market_codes(value: str) -> frozenset[str]:
@@ -102,6 +102,10 @@ class Offer(models.Model):
         included = _market_codes(self.sold_in)
         return (not included or market in included) and market not in _market_codes(self.not_sold_in)
 
+    def default_quantity(self, current: int) -> int:
+        """The quantity an upgrade to this offer starts with: `current` within the offer's limits."""
+        return min(max(current, self.min_quantity), self.max_quantity)
+
 
 class OfferPrice(models.Model):
     """The price list: one list price per offer and currency."""
@@ -152,13 +156,20 @@ class UpgradePath(models.Model):
 # --- Subscriptions --------------------------------------------------------------------------
 
 
+class OutOfScope(ObjectDoesNotExist):
+    """A subscription outside the acting partner's scope: every door answers it as "not found"."""
+
+
 class SubscriptionQuerySet(models.QuerySet):
-    def sold_by(self, partner: Partner) -> "SubscriptionQuerySet":
-        """What a partner may see and act on: the subscriptions it sold (DOMAIN.md s. 3)."""
+    def in_scope_of(self, partner: Partner) -> "SubscriptionQuerySet":
+        """What a partner may see and act on: the subscriptions it sold to a customer it still has a
+        reseller relationship with (docs/domain.md §1). Pages, services and every later door use it."""
         return self.filter(sold_by=partner, customer__reseller_relationships__partner=partner)
 
-    def active(self) -> "SubscriptionQuerySet":
-        return self.filter(status=Subscription.Status.ACTIVE)
+    def update(self, **kwargs) -> int:
+        # A write that bypasses `save()` still moves the version (docs/domain.md §3).
+        kwargs.setdefault("version", F("version") + 1)
+        return super().update(**kwargs)
 
     def count_by_customer(self, customers) -> dict[int, int]:
         """{customer pk: how many of these subscriptions it holds}, for `customers` only.
@@ -231,7 +242,7 @@ class Subscription(models.Model):
         related_name="subscriptions_sold",
         verbose_name=_("sold by"),
     )
-    created_on = models.DateField(_("created on"), default=timezone.localdate)
+    created_on = models.DateField(_("created on"), default=clock.today)
     term_end = models.DateField(_("term end"))
     upgraded_to = models.OneToOneField(
         "self",
@@ -240,6 +251,12 @@ class Subscription(models.Model):
         blank=True,
         related_name="upgraded_from",
         verbose_name=_("upgraded to"),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Moves on every write to the subscription, so a stale copy can be told apart."),
     )
 
     objects = SubscriptionQuerySet.as_manager()
@@ -267,8 +284,25 @@ class Subscription(models.Model):
     def __str__(self):
         return f"{self.friendly_name} ({self.customer})"
 
-    def next_anniversary(self, today: datetime.date) -> datetime.date:
-        """The first billing anniversary after `today` (monthly, on the creation day)."""
+    def save(self, *args, **kwargs):
+        # Every write moves the version, computed by the database so that two writers never
+        # store the same number; Django reads the new value back with the write (RETURNING).
+        if not self._state.adding:
+            self.version = F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        """Only an active subscription may be upgraded or change its licenses (docs/domain.md §3)."""
+        return self.status == self.Status.ACTIVE
+
+    def next_anniversary(self, today: datetime.date) -> datetime.date | None:
+        """The first billing anniversary after `today`; None when the subscription is not billed,
+        i.e. not active (docs/domain.md §3). Every page asks this one rule."""
+        if not self.is_active:
+            return None
         months = (today.year - self.created_on.year) * 12 + today.month - self.created_on.month
         candidate = add_months(self.created_on, months)
         if candidate <= today:
@@ -277,19 +311,24 @@ class Subscription(models.Model):
 
     def channel_for(self, partner: Partner | None) -> str:
         """Who sold it, as the viewing partner may be told (never another partner's name)."""
-        if self.sold_by_id is None:
-            return Channel.DIRECT
-        if partner is not None and self.sold_by_id == partner.pk:
-            return Channel.THIS_PARTNER
-        return Channel.OTHER_PARTNER
+        return channel(self.sold_by_id, partner.pk if partner is not None else None)
 
 
 class Channel(models.TextChoices):
-    """A subscription's channel as seen by one partner (DOMAIN.md section 3)."""
+    """A subscription's channel as seen by one partner (docs/domain.md §1)."""
 
     THIS_PARTNER = "this_partner", _("This partner")
     OTHER_PARTNER = "other_partner", _("Another partner")
     DIRECT = "direct", _("Directly from Microsoft")
+
+
+def channel(sold_by_id: int | None, seen_by_id: int | None) -> str:
+    """The channel of something sold by `sold_by_id` (None: Microsoft), as partner `seen_by_id` sees it."""
+    if sold_by_id is None:
+        return Channel.DIRECT.value
+    if sold_by_id == seen_by_id:
+        return Channel.THIS_PARTNER.value
+    return Channel.OTHER_PARTNER.value
 
 
 class LicenseAssignment(models.Model):
@@ -323,16 +362,17 @@ class LicenseAssignment(models.Model):
 
 class OperationQuerySet(models.QuerySet):
     def for_partner(self, partner: Partner) -> "OperationQuerySet":
-        """A partner's activity log: what it did on the subscriptions it sold and still may see."""
-        return self.filter(partner=partner, subscription__in=Subscription.objects.sold_by(partner))
+        """A partner's activity log: what it did on the subscriptions still in its scope."""
+        return self.filter(partner=partner, subscription__in=Subscription.objects.in_scope_of(partner))
 
 
 class Operation(models.Model):
     """One attempt at changing a subscription: an upgrade or a quantity change.
 
-    Append-only: it is the one table a refused or failed attempt writes (DOMAIN.md s. 5).
+    Append-only: it is the one table a refused or failed attempt writes (docs/domain.md §7).
     Reasons, outcomes and service changes are stored as codes and parameters and put into
-    words only when shown, so the same record reads in English and in French.
+    words only when shown, so the same record reads in English and in French. What each field
+    means for each kind and result is said once, in its help text.
     """
 
     class Kind(models.TextChoices):
@@ -350,13 +390,17 @@ class Operation(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
         verbose_name=_("who"),
+        help_text=_("The partner user who acted; empty when an application or the system did."),
+    )
+    actor_kind = models.CharField(
+        _("actor kind"), max_length=20, choices=ActorKind.choices, default=ActorKind.PARTNER_USER
     )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="operations", verbose_name=_("partner")
@@ -369,6 +413,7 @@ class Operation(models.Model):
         on_delete=models.PROTECT,
         related_name="operations",
         verbose_name=_("subscription"),
+        help_text=_("The subscription the attempt was made on: for an upgrade, the one upgraded from."),
     )
     target_offer = models.ForeignKey(
         Offer,
@@ -377,6 +422,7 @@ class Operation(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("target offer"),
+        help_text=_("Upgrades only: the offer asked for."),
     )
     target_subscription = models.OneToOneField(
         Subscription,
@@ -385,13 +431,48 @@ class Operation(models.Model):
         blank=True,
         related_name="created_by_operation",
         verbose_name=_("new subscription"),
+        help_text=_("Successful upgrades only: the subscription the upgrade created."),
     )
-    upgrade_type = models.CharField(_("upgrade type"), max_length=32, choices=UpgradeType.choices, blank=True)
-    previous_quantity = models.PositiveIntegerField(_("previous quantity"), null=True, blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
-    # The one-time token of the form; bound only by a success (see the constraints).
-    token = models.UUIDField(_("token"), null=True, blank=True)
-    reason_code = models.CharField(_("reason"), max_length=50, blank=True)
+    upgrade_type = models.CharField(
+        _("upgrade type"),
+        max_length=32,
+        choices=UpgradeType.choices,
+        blank=True,
+        help_text=_("Successful upgrades only: whether the licenses moved with the upgrade."),
+    )
+    previous_quantity = models.PositiveIntegerField(
+        _("previous quantity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A success: the licenses before the change. A refused or failed quantity change: the "
+            "quantity the form was based on. A refused or failed upgrade: the subscription's "
+            "licenses at the attempt. Empty when the number could not be stored."
+        ),
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The licenses asked for: the new quantity, or the new subscription's. Empty when the "
+            "number asked for could not be stored."
+        ),
+    )
+    token = models.UUIDField(
+        _("token"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The form's one-time token: only a success spends it, so a refused attempt may be sent again."
+        ),
+    )
+    reason_code = models.CharField(
+        _("reason"),
+        max_length=50,
+        blank=True,
+        help_text=_("Refused or failed attempts: the code of what stood in the way."),
+    )
     reason_params = models.JSONField(_("reason details"), default=dict, blank=True)
     # Upgrade-wide service changes for every moved account: {"changed": [...], "lost": [...],
     # "added": [...]}, each item a family plus plan ids.
@@ -420,6 +501,10 @@ class Operation(models.Model):
             models.CheckConstraint(
                 condition=Q(result__in=["succeeded", "refused", "failed"]),
                 name="operation_result_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(actor_kind__in=["partner_user", "api_application", "system"]),
+                name="operation_actor_kind_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(result="succeeded", kind="upgrade") | Q(target_subscription__isnull=False),

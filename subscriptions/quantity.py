@@ -1,7 +1,10 @@
-"""Whether a subscription's quantity may change to a given number, and why not (DOMAIN.md s. 3, 5).
+"""Whether a subscription's quantity may change to a given number, and why not (docs/domain.md §6).
 
-Side-effect free: the form's live preview asks as the partner types, and
-`services.subscription_change_quantity` asks again under the row lock, so both say the same.
+Side-effect free. `assess_quantity_change` is the one answer to every question the Add licenses
+form and the quantity change service ask (the limits, what blocks any change, why this number
+is refused, the prorated billing line): the form's live preview asks it as the partner types,
+and `services.subscription_change_quantity` asks it again under the row lock, so both say the
+same.
 """
 
 import datetime
@@ -9,29 +12,61 @@ from dataclasses import dataclass
 
 from customers.models import DelegatedAdminGrant
 from subscriptions import eligibility, reasons
+from subscriptions.billing import BillingImpact, quantity_change_billing_impact
 from subscriptions.models import Subscription
 from subscriptions.reasons import Reason
 
 
 @dataclass(frozen=True)
 class QuantityLimits:
-    """What the form's number input allows: never below the assigned licenses (DOMAIN.md s. 6)."""
+    """What the form's number input allows: never below the assigned licenses."""
 
     minimum: int
     maximum: int
     assigned: int
 
 
-def quantity_limits(subscription: Subscription, *, assigned: int) -> QuantityLimits:
+@dataclass(frozen=True)
+class QuantityAssessment:
+    limits: QuantityLimits
+    # Why no quantity at all may be submitted now: the status, or the selling partner's grant.
+    blocker: Reason | None
+    # Why the quantity asked for may not replace the current one (the blocker first); None when
+    # it may, or when no quantity was asked for.
+    refusal: Reason | None
+    # The prorated billing of the change, when it may be made.
+    impact: BillingImpact | None
+
+
+def assess_quantity_change(
+    subscription: Subscription,
+    *,
+    quantity: int | None,
+    based_on: int | None,
+    today: datetime.date,
+) -> QuantityAssessment:
+    """Everything about changing `subscription` to `quantity` seats, the form having shown
+    `based_on` (None: no form, so no "changed meanwhile" check). `quantity` None asks only for
+    the limits and the blocker (a form not yet valid)."""
+    assigned = subscription.licenses.count()
     offer = subscription.offer
-    return QuantityLimits(
+    limits = QuantityLimits(
         minimum=max(offer.min_quantity, assigned), maximum=offer.max_quantity, assigned=assigned
     )
+    blocker = _change_blocker(subscription, today=today)
+    if blocker is not None or quantity is None:
+        return QuantityAssessment(limits=limits, blocker=blocker, refusal=blocker, impact=None)
+    refusal = _refusal(subscription, quantity=quantity, based_on=based_on, assigned=assigned, today=today)
+    impact = (
+        quantity_change_billing_impact(subscription=subscription, new_quantity=quantity, today=today)
+        if refusal is None
+        else None
+    )
+    return QuantityAssessment(limits=limits, blocker=None, refusal=refusal, impact=impact)
 
 
-def change_blocker(subscription: Subscription, *, today: datetime.date) -> Reason | None:
-    """Why no quantity at all may be submitted now: the status, or the selling partner's grant."""
-    if subscription.status != Subscription.Status.ACTIVE:
+def _change_blocker(subscription: Subscription, *, today: datetime.date) -> Reason | None:
+    if not subscription.is_active:
         return Reason(
             reasons.SUBSCRIPTION_NOT_ACTIVE,
             {"status": subscription.status, "change": reasons.CHANGE_QUANTITY},
@@ -43,27 +78,17 @@ def change_blocker(subscription: Subscription, *, today: datetime.date) -> Reaso
         customer_id=subscription.customer_id,
         service=DelegatedAdminGrant.Service.OFFICE365,
     ).first()
-    if grant is None or not grant.counts_on(today):
-        return Reason(reasons.DELEGATED_ADMIN_MISSING, eligibility._grant_params(grant))
-    return None
+    return eligibility.grant_refusal(grant, today=today)
 
 
-def quantity_change_refusal(
-    subscription: Subscription,
-    *,
-    quantity: int,
-    based_on: int | None,
-    assigned: int,
-    today: datetime.date,
+def _refusal(
+    subscription: Subscription, *, quantity: int, based_on: int | None, assigned: int, today: datetime.date
 ) -> Reason | None:
     """The first reason `quantity` may not replace the current quantity, or None when it may.
 
-    `based_on` is the quantity the form showed: when another change came in between, the
-    partner must see the new quantity before deciding (no lost update). None skips that check.
+    When another change came in after the form was drawn (`based_on` differs), the partner must
+    see the new quantity before deciding: no lost update.
     """
-    blocker = change_blocker(subscription, today=today)
-    if blocker is not None:
-        return blocker
     current = subscription.quantity
     if based_on is not None and based_on != current:
         return Reason(reasons.QUANTITY_CHANGED_MEANWHILE, {"now": current, "based_on": based_on})
@@ -80,13 +105,13 @@ def quantity_change_refusal(
             {
                 "offer": offer.name,
                 "max": offer.max_quantity,
-                "upgrade_targets": upgrade_targets_for(subscription, quantity=quantity, today=today),
+                "upgrade_targets": _upgrade_targets_for(subscription, quantity=quantity, today=today),
             },
         )
     return None
 
 
-def upgrade_targets_for(subscription: Subscription, *, quantity: int, today: datetime.date) -> list[str]:
+def _upgrade_targets_for(subscription: Subscription, *, quantity: int, today: datetime.date) -> list[str]:
     """The eligible upgrades that take `quantity` seats (Business plans stop at 300; E3 does not)."""
     return [
         option.target_offer.name

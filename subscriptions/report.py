@@ -1,4 +1,4 @@
-"""The list of accounts and services an upgrade affected (DOMAIN.md section 5).
+"""The list of accounts and services an upgrade affected (docs/domain.md §5).
 
 The operation stores codes: the upgrade-wide service changes once (`Operation.service_changes`)
 and, per account, its outcome and the services concerned for that account alone
@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from subscriptions import reasons
@@ -132,14 +131,6 @@ def write_csv(rows, file) -> None:
                 row.message,
             ]
         )
-
-
-def summary(operation: Operation) -> dict[str, int]:
-    """Accounts per outcome, for the result page's headline."""
-    counts = dict.fromkeys(AffectedAccount.Outcome.values, 0)
-    for row in operation.affected_accounts.order_by().values("outcome").annotate(count=Count("pk")):
-        counts[row["outcome"]] = row["count"]
-    return counts
 
 
 # --- One page of the report ----------------------------------------------------------------

@@ -1,57 +1,14 @@
-"""Money in the active language's conventions (DOMAIN.md section 6): `{{ amount|money:currency }}`."""
+"""`{{ amount|money:currency }}`, `{{ daily|money_exact:currency }}`, `{{ count|number }}`.
 
-import functools
-from decimal import Decimal
+The formatting itself is `subscriptions.formatting`'s, shared with reasons and exports.
+"""
 
-from babel import Locale
-from babel.numbers import format_currency, format_decimal
 from django import template
-from django.utils.translation import get_language, to_locale
+
+from subscriptions import formatting
 
 register = template.Library()
 
-# The language picks the number format; English uses US conventions ("$1,234.50") and French
-# those of France ("1 234,50 $US"), whatever the currency.
-LOCALES = {"en": "en_US", "fr": "fr_FR"}
-
-
-def babel_locale() -> Locale:
-    language = get_language() or "en"
-    return _parsed_locale(LOCALES.get(language.split("-")[0], to_locale(language)))
-
-
-@functools.cache
-def _parsed_locale(name: str) -> Locale:
-    # Parsed once per process: a page of 50 subscriptions formats a hundred numbers, and Babel
-    # would otherwise parse the locale and load its data for each one.
-    return Locale.parse(name)
-
-
-@register.filter
-def money(amount, currency: str) -> str:
-    """`amount` (a Decimal or anything Decimal takes) formatted in `currency`; blank stays blank."""
-    if amount is None or amount == "":
-        return ""
-    return format_currency(Decimal(str(amount)), currency, locale=babel_locale())
-
-
-@register.filter
-def money_exact(amount, currency: str) -> str:
-    """Like `money`, but keeps every decimal the amount has (a daily price has three)."""
-    if amount is None or amount == "":
-        return ""
-    return format_currency(
-        Decimal(str(amount)),
-        currency,
-        locale=babel_locale(),
-        currency_digits=False,
-        decimal_quantization=False,
-    )
-
-
-@register.filter
-def number(value) -> str:
-    """A count in the active language's digits grouping: 10,000,000 / 10 000 000."""
-    if value is None or value == "":
-        return ""
-    return format_decimal(value, locale=babel_locale())
+register.filter("money", formatting.money)
+register.filter("money_exact", formatting.money_exact)
+register.filter("number", formatting.number)

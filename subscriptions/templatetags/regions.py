@@ -3,7 +3,7 @@
 from babel import Locale, UnknownLocaleError
 from django import template
 
-from subscriptions.templatetags.money import babel_locale
+from subscriptions.formatting import babel_locale
 
 register = template.Library()
 

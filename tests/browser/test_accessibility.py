@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from subscriptions import services
 from subscriptions.models import Offer, Operation
+from tests.actors import acting
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
 from tests.browser.pages import (
     billing_preview,
@@ -194,7 +195,7 @@ def test_the_upgrade_workflow_has_no_serious_accessibility_violation(scanner, de
         subscription=litware,
         target_offer=Offer.objects.get(name=E3),
         quantity=None,
-        actor=demo.users["demo"],
+        actor=acting(demo.users["demo"]),
         token=uuid.uuid4(),
     )
     assert operation.result == Operation.Result.SUCCEEDED

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from subscriptions import reasons, report
-from subscriptions.templatetags.money import money, money_exact, number
+from subscriptions.formatting import money, money_exact, number
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
 NBSP = "\u00a0"  # no-break space: before the currency, and before a colon

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from subscriptions import services
 from subscriptions.models import Offer, Subscription
+from tests.actors import acting
 
 FABRIKAM = "Fabrikam Cloud Solutions"
 LIST_URL = reverse("customers:list")
@@ -152,7 +153,7 @@ def contoso_upgrade(demo):
         subscription=source,
         target_offer=Offer.objects.get(name="Office 365 Enterprise E3"),
         quantity=30,
-        actor=demo.users["demo"],
+        actor=acting(demo.users["demo"]),
         token=uuid.uuid4(),
     )
 

@@ -1,5 +1,5 @@
-"""The upgrade's hand-written bulk writes (`services._write_affected_accounts`,
-`services._transfer_licenses`) store exactly what the ORM would, whatever the text, on SQLite and
+"""The upgrade's hand-written bulk writes (`bulk_sql.write_affected_accounts`,
+`bulk_sql.transfer_licenses`) store exactly what the ORM would, whatever the text, on SQLite and
 on PostgreSQL, in one statement per 1,000 rows."""
 
 import math
@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from customers.models import CustomerUser
-from subscriptions import services
 from subscriptions.models import AffectedAccount, LicenseAssignment, Operation, ServicePlan
+from subscriptions.services import bulk_sql
 from tests.factories import (
     CustomerFactory,
     CustomerUserFactory,
@@ -65,7 +65,7 @@ def test_affected_accounts_copy_their_users_and_store_their_entries_whatever_the
         for index, user in enumerate(users)
     ]
 
-    services._write_affected_accounts(operation, rows)
+    bulk_sql.write_affected_accounts(operation, rows)
 
     stored = list(
         AffectedAccount.objects.filter(operation=operation)
@@ -100,9 +100,9 @@ def test_affected_accounts_take_one_statement_per_1000(operation):
     )
 
     with CaptureQueriesContext(connection) as queries:
-        services._write_affected_accounts(operation, [(user.pk, "moved", "", []) for user in users])
+        bulk_sql.write_affected_accounts(operation, [(user.pk, "moved", "", []) for user in users])
 
-    assert len(queries) == math.ceil(2500 / services.BATCH_SIZE)
+    assert len(queries) == math.ceil(2500 / bulk_sql.BATCH_SIZE)
     assert AffectedAccount.objects.filter(operation=operation).count() == 2500
 
 
@@ -122,7 +122,7 @@ def test_moved_licenses_change_subscription_and_lose_their_disabled_plans_the_ot
     untouched = LicenseAssignmentFactory(subscription=elsewhere, user=licenses[0].user, disabled_plans=[sway])
     moved, kept = licenses[:moved_count], licenses[moved_count:]
 
-    services._transfer_licenses(
+    bulk_sql.transfer_licenses(
         source=source, target=target, moved=[lic.pk for lic in moved], kept=[lic.pk for lic in kept]
     )
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from customers.models import CustomerUser
 from subscriptions import services
 from subscriptions.models import LicenseAssignment, Offer, Subscription
+from tests.actors import acting
 from tests.factories import (
     CustomerFactory,
     DelegatedAdminGrantFactory,
@@ -179,7 +180,7 @@ def licensed_upgrade(partner, agent, catalog, users: int):
         subscription=source,
         target_offer=Offer.objects.get(name="Office 365 Enterprise E3"),
         quantity=None,
-        actor=agent,
+        actor=acting(agent),
         token=uuid.uuid4(),
     )
 

@@ -15,6 +15,7 @@ from customers.models import Customer
 from subscriptions import services
 from subscriptions.demo import DemoData
 from subscriptions.models import Offer, Operation, Subscription
+from tests.actors import acting
 from tests.factories import CustomerUserFactory, LicenseAssignmentFactory, SubscriptionFactory
 from tests.offer_names import BUSINESS, E1, ESSENTIALS, PREMIUM, PROPLUS
 
@@ -70,16 +71,18 @@ def build_tenancy(demo: DemoData, offers: dict[str, Offer]) -> Tenancy:
             customer=demo.customers[customer_name], sold_by=partner, offer__name=offer_name
         )
 
-    own_operation = upgrade(sold("Adatum Corporation", fabrikam, BUSINESS), offers[PREMIUM], actor=viewer)
+    own_operation = upgrade(
+        sold("Adatum Corporation", fabrikam, BUSINESS), offers[PREMIUM], actor=acting(viewer)
+    )
     # Tailspin's subscription is suspended: the engine refuses and logs the attempt.
     tailspin = sold("Tailspin Toys", fabrikam, ESSENTIALS)
     with contextlib.suppress(services.UpgradeRefused):
-        upgrade(tailspin, offers[PREMIUM], actor=viewer)
+        upgrade(tailspin, offers[PREMIUM], actor=acting(viewer))
     own_refused_attempt = Operation.objects.get(subscription=tailspin, result=Operation.Result.REFUSED)
 
     margies = demo.customers["Margie's Travel"]
     foreign_subscription = sold("Margie's Travel", northwind, ESSENTIALS)
-    foreign_operation = upgrade(foreign_subscription, offers[PREMIUM], actor=northwind_user)
+    foreign_operation = upgrade(foreign_subscription, offers[PREMIUM], actor=acting(northwind_user))
     foreign_subscription.refresh_from_db()
 
     # Northwind sells Trey Research a second subscription and upgrades it: an operation of a
@@ -90,7 +93,7 @@ def build_tenancy(demo: DemoData, offers: dict[str, Offer]) -> Tenancy:
     )
     for _ in range(2):
         LicenseAssignmentFactory(subscription=trey_essentials, user=CustomerUserFactory(customer=trey))
-    shared_customer_operation = upgrade(trey_essentials, offers[E1], actor=northwind_user)
+    shared_customer_operation = upgrade(trey_essentials, offers[E1], actor=acting(northwind_user))
 
     lapsed_subscription = SubscriptionFactory(customer=margies, offer=offers[BUSINESS], sold_by=fabrikam)
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 
+from customers.actors import Actor
 from customers.models import DelegatedAdminGrant, Partner
 from subscriptions import services
 from subscriptions.models import LicenseAssignment, Offer, Operation, Subscription
+from tests.actors import acting
 from tests.factories import (
     CustomerFactory,
     CustomerUserFactory,
@@ -30,7 +32,12 @@ class World:
     other_partner: Partner
     customer: object
     grant: DelegatedAdminGrant
-    actor: object
+    # The signed-in agent (an auth user); `actor` is the same person as the services see them.
+    agent: object
+
+    @property
+    def actor(self) -> Actor:
+        return acting(self.agent)
 
     def subscription(self, offer_name: str, *, users: int = 0, sold_by="self", **fields) -> Subscription:
         seller = {"self": self.partner, "other": self.other_partner, "direct": None}.get(sold_by, sold_by)
@@ -80,21 +87,21 @@ def world(catalog) -> World:
     other_partner = PartnerFactory(name="Secret Rival Reseller")
     customer = CustomerFactory(name="Test Customer", partner=partner)
     grant = DelegatedAdminGrantFactory(partner=partner, customer=customer)
-    actor = PartnerUserFactory(partner=partner).user
+    agent = PartnerUserFactory(partner=partner).user
     return World(
         offers=catalog,
         partner=partner,
         other_partner=other_partner,
         customer=customer,
         grant=grant,
-        actor=actor,
+        agent=agent,
     )
 
 
 @pytest.fixture
 def agent_client(client, world):
     """A test client signed in as the world's partner user (an admin agent)."""
-    client.force_login(world.actor)
+    client.force_login(world.agent)
     return client
 
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from customers.models import PartnerUser
 from subscriptions import activity, reasons, services
+from subscriptions import quantity as quantity_rules
 from subscriptions.models import Operation, Subscription
+from tests.actors import acting
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, PartnerUserFactory, UserFactory
 from tests.offer_names import BUSINESS, E3, ESSENTIALS, PREMIUM, PROPLUS
 
@@ -44,7 +46,7 @@ def failed_change(world, subscription, monkeypatch) -> Operation:
         raise RuntimeError("injected")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "quantity_change_billing_impact", broken)
+        patch.setattr(quantity_rules, "quantity_change_billing_impact", broken)
         with pytest.raises(RuntimeError):
             world.change_quantity(subscription, subscription.quantity + 1)
     return Operation.objects.get(result=Operation.Result.FAILED)
@@ -69,8 +71,8 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client, db):
 def test_the_log_shows_every_kind_of_operation_with_when_who_customer_subscription_what_result(
     agent_client, world, monkeypatch
 ):
-    world.actor.first_name, world.actor.last_name = "Dana", "Agent"
-    world.actor.save()
+    world.agent.first_name, world.agent.last_name = "Dana", "Agent"
+    world.agent.save()
     essentials = world.subscription(ESSENTIALS, quantity=25, users=20)
     premium = world.subscription(PREMIUM, quantity=40)
     business = world.subscription(BUSINESS, quantity=10)
@@ -132,7 +134,7 @@ def test_the_log_never_shows_another_partners_operations(agent_client, world):
     )
     rival = PartnerUserFactory(partner=world.other_partner).user
     services.subscription_change_quantity(
-        subscription=theirs, quantity=12, based_on=10, actor=rival, token=uuid.uuid4()
+        subscription=theirs, quantity=12, based_on=10, actor=acting(rival), token=uuid.uuid4()
     )
 
     response = agent_client.get(log_url())
@@ -378,8 +380,8 @@ def test_the_log_query_count_does_not_grow_with_rows(agent_client, world):
         )
         actor = PartnerUserFactory(partner=world.partner, user=UserFactory(username=f"agent{index}")).user
         for quantity in range(11, 18):
-            world.change_quantity(subscription, quantity, actor=actor)
-        refused_change(world, subscription, 20, based_on=1, actor=actor)
+            world.change_quantity(subscription, quantity, actor=acting(actor))
+        refused_change(world, subscription, 20, based_on=1, actor=acting(actor))
     many = queries(agent_client, log_url())
 
     assert Operation.objects.count() > 60

@@ -129,8 +129,8 @@ def test_a_partner_sees_only_the_subscriptions_it_sold_to_its_customers():
     # A subscription sold by Fabrikam to a customer it no longer has a relationship with.
     SubscriptionFactory(sold_by=fabrikam)
 
-    assert list(Subscription.objects.sold_by(fabrikam)) == [business]
-    assert list(Subscription.objects.sold_by(northwind)) == [proplus]
+    assert list(Subscription.objects.in_scope_of(fabrikam)) == [business]
+    assert list(Subscription.objects.in_scope_of(northwind)) == [proplus]
 
 
 def test_one_license_per_user_and_subscription():

@@ -15,15 +15,17 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.urls import reverse
 
-from customers.models import DelegatedAdminGrant, PartnerUser
+from customers.models import DelegatedAdminGrant, PartnerUser, ResellerRelationship
 from subscriptions import billing, reasons, services
-from subscriptions.models import BillingLine, Operation, Subscription, UpgradePath
+from subscriptions import quantity as quantity_rules
+from subscriptions.formatting import money
+from subscriptions.models import BillingLine, Operation, OutOfScope, Subscription, UpgradePath
 from subscriptions.services import QuantityChangeRefused, subscription_change_quantity
-from subscriptions.templatetags.money import money
+from tests.actors import acting
 from tests.factories import PartnerUserFactory
 from tests.offer_names import E3, E5, ESSENTIALS, PREMIUM
 
@@ -293,7 +295,7 @@ def test_a_change_made_meanwhile_is_refused_with_the_new_quantity(world, snapsho
     subscription = world.subscription(ESSENTIALS, quantity=25)
     form_token = uuid.uuid4()
     # Someone else added 3 licenses after this partner's form was drawn with 25.
-    change(subscription, 28, actor=PartnerUserFactory(partner=world.partner).user)
+    change(subscription, 28, actor=acting(PartnerUserFactory(partner=world.partner).user))
     before = snapshot()
 
     refusal = refused(subscription, 30, actor=world.actor, based_on=25, token=form_token)
@@ -311,14 +313,23 @@ def test_a_change_made_meanwhile_is_refused_with_the_new_quantity(world, snapsho
     assert change(subscription, 30, actor=world.actor, based_on=28, token=form_token).previous_quantity == 28
 
 
-def test_another_partners_subscription_cannot_be_changed_and_nothing_is_logged(world):
-    theirs = world.subscription(ESSENTIALS, quantity=10, sold_by="other")
+@pytest.mark.parametrize("outside", ["sold by another partner", "relationship ended"])
+def test_a_subscription_outside_the_scope_is_not_found_and_nothing_is_logged(world, snapshot, outside):
+    # The views' rule, applied by the service itself: sold by this partner to a customer it
+    # still has a reseller relationship with (docs/domain.md §1).
+    if outside == "sold by another partner":
+        theirs = world.subscription(ESSENTIALS, quantity=10, sold_by="other")
+    else:
+        theirs = world.subscription(ESSENTIALS, quantity=10)
+        ResellerRelationship.objects.filter(partner=world.partner, customer=world.customer).delete()
+    before = snapshot()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope) as refused:
         change(theirs, 12, actor=world.actor)
 
+    assert isinstance(refused.value, ObjectDoesNotExist)
     assert quantity_of(theirs) == 10
-    assert not Operation.objects.exists()
+    assert snapshot() == before and not Operation.objects.exists()
 
 
 # --- The one-time token ---------------------------------------------------------------------
@@ -378,7 +389,7 @@ def test_a_failure_changes_nothing_is_logged_and_leaves_the_token_usable(world, 
     def broken(**kwargs):
         raise RuntimeError("injected")
 
-    monkeypatch.setattr(services, "quantity_change_billing_impact", broken)
+    monkeypatch.setattr(quantity_rules, "quantity_change_billing_impact", broken)
     with pytest.raises(RuntimeError, match="injected"):
         change(subscription, 12, actor=world.actor, token=token)
 
@@ -633,7 +644,7 @@ def test_a_change_made_meanwhile_comes_back_as_a_fresh_form_on_the_new_quantity(
     agent_client, world, essentials
 ):
     token = hidden(agent_client.get(form_url(essentials)), "token")
-    change(essentials, 28, actor=PartnerUserFactory(partner=world.partner).user)
+    change(essentials, 28, actor=acting(PartnerUserFactory(partner=world.partner).user))
 
     response = post(agent_client, essentials, quantity=30, based_on=25, token=token)
 

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from subscriptions import reasons
 from subscriptions.models import AffectedAccount, Offer
-from subscriptions.report import CSV_COLUMNS, affected_rows, summary, write_csv
+from subscriptions.report import CSV_COLUMNS, affected_rows, write_csv
 from subscriptions.services import subscription_upgrade
+from tests.actors import acting
 from tests.offer_names import E3, ESSENTIALS, PREMIUM
+from tests.oracles import outcome_counts
 
 # DOMAIN.md section 5: what each of Litware's 35 moved accounts gets, as (service, kind, code).
 LITWARE_MOVED_ACCOUNT = {
@@ -29,12 +31,12 @@ LITWARE_MOVED_ACCOUNT = {
 }
 
 
-def upgrade(subscription, target_name, actor, quantity=None):
+def upgrade(subscription, target_name, user, quantity=None):
     return subscription_upgrade(
         subscription=subscription,
         target_offer=Offer.objects.get(name=target_name),
         quantity=quantity,
-        actor=actor,
+        actor=acting(user),
         token=uuid.uuid4(),
     )
 
@@ -166,7 +168,7 @@ def test_proseware_upgrade_only_lists_its_8_users_for_manual_assignment(demo, fa
         (E3, reasons.ACTION, reasons.MANUAL_ASSIGNMENT, "Needs a manual assignment")
     }
     assert all("assign Office 365 Enterprise E3" in row.message for row in rows)
-    assert summary(operation) == {"moved": 0, "not_moved": 0, "manual_assignment": 8}
+    assert outcome_counts(operation) == {"moved": 0, "not_moved": 0, "manual_assignment": 8}
 
 
 def test_contosos_switched_off_plans_are_reported_switched_back_on(demo, fabrikam_subscription):
@@ -179,7 +181,7 @@ def test_contosos_switched_off_plans_are_reported_switched_back_on(demo, fabrika
     assert {row.service for row in reenabled} == {"Yammer", "Sway"}
     assert {row.kind for row in reenabled} == {reasons.ACTION}
     assert len({row.user_principal_name for row in reenabled}) == 2
-    assert summary(operation) == {"moved": 20, "not_moved": 0, "manual_assignment": 0}
+    assert outcome_counts(operation) == {"moved": 20, "not_moved": 0, "manual_assignment": 0}
 
 
 def test_a_count_violation_says_how_many_licenses_were_bought(demo, fabrikam_subscription):
@@ -189,4 +191,4 @@ def test_a_count_violation_says_how_many_licenses_were_bought(demo, fabrikam_sub
 
     assert [row.code for row in rows] == [reasons.COUNT_VIOLATION] * 2
     assert all("18 bought" in row.message for row in rows)
-    assert summary(operation) == {"moved": 18, "not_moved": 2, "manual_assignment": 0}
+    assert outcome_counts(operation) == {"moved": 18, "not_moved": 2, "manual_assignment": 0}

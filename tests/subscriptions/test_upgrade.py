@@ -6,13 +6,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from customers.models import Customer, CustomerUser, DelegatedAdminGrant
-from subscriptions import reasons, services
+from customers.models import Customer, CustomerUser, DelegatedAdminGrant, ResellerRelationship
+from subscriptions import reasons
 from subscriptions.billing import upgrade_billing_impact
 from subscriptions.models import (
     AffectedAccount,
@@ -20,6 +20,7 @@ from subscriptions.models import (
     LicenseAssignment,
     Offer,
     Operation,
+    OutOfScope,
     ServicePlan,
     Subscription,
     add_months,
@@ -32,6 +33,9 @@ from subscriptions.services import (
     UpgradeRefused,
     subscription_upgrade,
 )
+from subscriptions.services import licenses as licenses_service
+from subscriptions.services import upgrade as upgrade_service
+from tests.actors import acting
 from tests.factories import (
     CustomerFactory,
     DelegatedAdminGrantFactory,
@@ -94,17 +98,17 @@ def test_litware_business_premium_to_e3_moves_35_accounts_and_cancels_the_source
     exchange_users = licenses_of(exchange)
     source_users = licenses_of(source)
     no_location = CustomerUser.objects.get(customer=source.customer, usage_location="")
-    actor = demo.users["demo"]
+    agent = demo.users["demo"]
     token = uuid.uuid4()
 
-    operation = upgrade(source, E3, actor=actor, token=token)
+    operation = upgrade(source, E3, actor=acting(agent), token=token)
 
     source.refresh_from_db()
     target = operation.target_subscription
     assert (operation.result, operation.kind) == (Operation.Result.SUCCEEDED, Operation.Kind.UPGRADE)
     assert operation.upgrade_type == Operation.UpgradeType.WITH_LICENSE_TRANSFER
     assert (operation.actor, operation.partner, operation.customer) == (
-        actor,
+        agent,
         demo.fabrikam,
         source.customer,
     )
@@ -161,7 +165,7 @@ def test_proseware_upgrade_only_moves_no_license_and_lists_every_user_for_manual
     source = fabrikam_subscription("Proseware, Inc.", ESSENTIALS)
     source_users = licenses_of(source)
 
-    operation = upgrade(source, E3, actor=demo.users["demo"])
+    operation = upgrade(source, E3, actor=acting(demo.users["demo"]))
 
     assert operation.upgrade_type == Operation.UpgradeType.UPGRADE_ONLY
     assert licenses_of(operation.target_subscription) == set()
@@ -179,28 +183,31 @@ def test_proseware_upgrade_only_moves_no_license_and_lists_every_user_for_manual
     assert credit.amount == Decimal("-40.00") and credit.days is None
 
 
+# (customer, source offer, target, accounts moved): the demo of docs/domain.md §9.
 UPGRADABLE_DEMO = [
-    ("Contoso Ltd", ESSENTIALS, E3),
-    ("Contoso Ltd", ESSENTIALS, PREMIUM),
-    ("Adatum Corporation", BUSINESS, PROPLUS),
-    ("Litware, Inc.", PREMIUM, E5),
-    ("Trey Research", BUSINESS, E5),
-    ("Alpine Ski House", ESSENTIALS, E1),
-    ("Proseware, Inc.", ESSENTIALS, E5),
-    ("Relecloud", ESSENTIALS_INDIA, PREMIUM_INDIA),
-    ("Lamna Healthcare", BUSINESS_INDIA, E3),
+    ("Contoso Ltd", ESSENTIALS, E3, 20),
+    ("Contoso Ltd", ESSENTIALS, PREMIUM, 20),
+    ("Adatum Corporation", BUSINESS, PROPLUS, 10),
+    # Two standalone Exchange Online (Plan 1) holders and one user with no usage location stay.
+    ("Litware, Inc.", PREMIUM, E5, 35),
+    ("Trey Research", BUSINESS, E5, 12),
+    ("Alpine Ski House", ESSENTIALS, E1, 12),
+    # Upgrade only: nobody moves, everybody is listed for a manual assignment.
+    ("Proseware, Inc.", ESSENTIALS, E5, 0),
+    ("Relecloud", ESSENTIALS_INDIA, PREMIUM_INDIA, 15),
+    ("Lamna Healthcare", BUSINESS_INDIA, E3, 5),
 ]
 
 
-@pytest.mark.parametrize(("customer_name", "source_offer", "target_name"), UPGRADABLE_DEMO)
+@pytest.mark.parametrize(("customer_name", "source_offer", "target_name", "moved_count"), UPGRADABLE_DEMO)
 def test_every_licensed_user_ends_on_the_target_or_is_listed_with_an_error(
-    demo, fabrikam_subscription, customer_name, source_offer, target_name
+    demo, fabrikam_subscription, customer_name, source_offer, target_name, moved_count
 ):
     source = fabrikam_subscription(customer_name, source_offer)
     source_users = licenses_of(source)
     untouched = other_licenses(source)
 
-    operation = upgrade(source, target_name, actor=demo.users["demo"])
+    operation = upgrade(source, target_name, actor=acting(demo.users["demo"]))
 
     moved = licenses_of(operation.target_subscription)
     accounts = {account.user_id: account for account in operation.affected_accounts.all()}
@@ -213,7 +220,8 @@ def test_every_licensed_user_ends_on_the_target_or_is_listed_with_an_error(
             assert user_id not in moved
             assert bool(account.error_code) == (account.outcome == AffectedAccount.Outcome.NOT_MOVED)
     assert moved <= source_users
-    assert len(moved) <= operation.target_subscription.quantity
+    assert len(moved) == moved_count <= operation.target_subscription.quantity
+    assert operation.affected_accounts.filter(outcome=AffectedAccount.Outcome.MOVED).count() == moved_count
     assert licenses_of(source) == set()
     assert other_licenses(source) == untouched
 
@@ -226,7 +234,7 @@ def test_disabled_plans_are_switched_back_on_and_listed_per_account(demo, fabrik
         ).values_list("licenseassignment__user_id", flat=True)
     )
 
-    operation = upgrade(source, E3, actor=demo.users["demo"])
+    operation = upgrade(source, E3, actor=acting(demo.users["demo"]))
 
     assert len(disabled_users) == 2
     for account in operation.affected_accounts.all():
@@ -331,7 +339,7 @@ def test_the_stored_billing_lines_are_the_preview_of_the_same_day(demo, fabrikam
     source = fabrikam_subscription("Litware, Inc.", PREMIUM)
     preview = upgrade_billing_impact(subscription=source, target_offer=offer(E3), quantity=38)
 
-    operation = upgrade(source, E3, actor=demo.users["demo"], quantity=38)
+    operation = upgrade(source, E3, actor=acting(demo.users["demo"]), quantity=38)
 
     stored = list(operation.billing_lines.order_by("pk"))
     assert [
@@ -427,7 +435,7 @@ def test_a_quantity_outside_the_targets_limits_is_refused_and_logged(world, snap
     assert (logged.result, logged.reason_code) == (Operation.Result.REFUSED, reasons.QUANTITY_OUT_OF_RANGE)
     assert logged.reason_params["quantity"] == quantity
     assert (logged.actor, logged.partner, logged.customer, logged.subscription) == (
-        world.actor,
+        world.agent,
         world.partner,
         world.customer,
         source,
@@ -498,13 +506,20 @@ def test_a_refusal_is_a_validation_error_with_the_partners_words(world):
     assert world.other_partner.name not in refused.value.messages[0]
 
 
-def test_another_partners_subscription_is_not_reached_and_nothing_is_logged(world, snapshot):
-    source = world.subscription(ESSENTIALS, sold_by="other", users=1)
+@pytest.mark.parametrize("outside", ["sold by another partner", "relationship ended"])
+def test_a_subscription_outside_the_scope_is_not_found_and_nothing_is_logged(world, snapshot, outside):
+    # The views' rule, applied by the service itself (docs/domain.md §1).
+    if outside == "sold by another partner":
+        source = world.subscription(ESSENTIALS, sold_by="other", users=1)
+    else:
+        source = world.subscription(ESSENTIALS, users=1)
+        ResellerRelationship.objects.filter(partner=world.partner, customer=world.customer).delete()
     before = snapshot()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope) as refused:
         upgrade(source, E3, actor=world.actor)
 
+    assert isinstance(refused.value, ObjectDoesNotExist)
     assert snapshot() == before and not Operation.objects.exists()
 
 
@@ -512,32 +527,32 @@ def test_another_partners_subscription_is_not_reached_and_nothing_is_logged(worl
 
 
 @pytest.mark.parametrize(
-    "step",
+    ("owner", "step"),
     [
-        "_create_target",
-        "_cancel_source",
-        "_record_operation",
-        "_move_licenses",
-        "_transfer_licenses",
-        "_write_affected_accounts",
+        (upgrade_service, "_create_target"),
+        (upgrade_service, "_cancel_source"),
+        (upgrade_service, "_record_operation"),
+        (upgrade_service, "move_licenses"),
+        (licenses_service, "transfer_licenses"),
+        (licenses_service, "write_affected_accounts"),
     ],
 )
 def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
-    demo, fabrikam_subscription, snapshot, monkeypatch, step
+    demo, fabrikam_subscription, snapshot, monkeypatch, owner, step
 ):
     source = fabrikam_subscription("Litware, Inc.", PREMIUM)
     token = uuid.uuid4()
     before = snapshot()
-    original = getattr(services, step)
+    original = getattr(owner, step)
 
     def fail_after(*args, **kwargs):
         original(*args, **kwargs)
         raise RuntimeError(f"injected after {step}")
 
-    monkeypatch.setattr(services, step, fail_after)
+    monkeypatch.setattr(owner, step, fail_after)
 
     with pytest.raises(RuntimeError, match="injected"):
-        upgrade(source, E3, actor=demo.users["demo"], token=token)
+        upgrade(source, E3, actor=acting(demo.users["demo"]), token=token)
 
     assert snapshot() == before
     (logged,) = Operation.objects.all()
@@ -548,7 +563,7 @@ def test_a_failure_half_way_leaves_everything_as_before_but_one_failed_log_row(
 
     # The failed attempt did not use the token up.
     monkeypatch.undo()
-    operation = upgrade(source, E3, actor=demo.users["demo"], token=token)
+    operation = upgrade(source, E3, actor=acting(demo.users["demo"]), token=token)
     assert operation.result == Operation.Result.SUCCEEDED
 
 
@@ -583,10 +598,10 @@ def test_a_subscription_locked_by_another_request_is_refused_with_upgrade_in_pro
     else:
         # SQLite: select_for_update is a no-op; IMMEDIATE transactions queue writers, and one that
         # waited past the busy timeout gets "database is locked": the same refusal.
-        def locked(pk):
+        def locked(**kwargs):
             raise OperationalError("database is locked")
 
-        monkeypatch.setattr(services, "_lock_source", locked)
+        monkeypatch.setattr(upgrade_service, "_lock_source", locked)
         with pytest.raises(UpgradeInProgress) as refused:
             upgrade(source, E3, actor=world.actor, token=token)
         monkeypatch.undo()
@@ -606,10 +621,10 @@ def test_a_subscription_locked_by_another_request_is_refused_with_upgrade_in_pro
 def test_an_unrelated_database_error_is_a_failure_not_a_refusal(world, monkeypatch):
     source = world.subscription(ESSENTIALS, users=1)
 
-    def broken(pk):
+    def broken(**kwargs):
         raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr(services, "_lock_source", broken)
+    monkeypatch.setattr(upgrade_service, "_lock_source", broken)
     with pytest.raises(OperationalError):
         upgrade(source, E3, actor=world.actor)
 
@@ -693,7 +708,7 @@ def test_a_second_partner_user_of_the_same_partner_may_upgrade(world):
     colleague = PartnerUserFactory(partner=world.partner).user
     source = world.subscription(ESSENTIALS, users=1)
 
-    assert upgrade(source, E1, actor=colleague).actor == colleague
+    assert upgrade(source, E1, actor=acting(colleague)).actor == colleague
 
 
 def test_an_upgrade_without_a_token_is_not_taken_for_a_replay(world):

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from customers.models import DelegatedAdminGrant, PartnerUser
 from subscriptions import billing, report, services
+from subscriptions.formatting import money
 from subscriptions.models import Operation, Subscription
-from subscriptions.templatetags.money import money
 from tests.factories import PartnerUserFactory
 from tests.offer_names import BUSINESS, E3, E5, PREMIUM, PROPLUS
 
@@ -113,18 +113,26 @@ def test_the_quantity_defaults_to_the_current_one_and_the_comparison_lists_servi
     assert "<li>Azure Rights Management</li>" in content
 
 
+WITH_TRANSFER = "Upgrade with license transfer"
+UPGRADE_ONLY = "Upgrade only: licenses must be assigned manually"
+
+
 @pytest.mark.parametrize(
-    ("grant_role", "stated"),
+    ("grant_role", "stated", "not_stated"),
     [
-        (DelegatedAdminGrant.Role.ADMIN_AGENT, "Upgrade with license transfer"),
-        (DelegatedAdminGrant.Role.DIRECTORY_READER, "Upgrade only: licenses must be assigned manually"),
+        (DelegatedAdminGrant.Role.ADMIN_AGENT, WITH_TRANSFER, UPGRADE_ONLY),
+        (DelegatedAdminGrant.Role.DIRECTORY_READER, UPGRADE_ONLY, WITH_TRANSFER),
     ],
 )
-def test_the_page_states_the_upgrade_type_from_the_grant(agent_client, world, source, grant_role, stated):
+def test_the_page_states_the_upgrade_type_from_the_grant(
+    agent_client, world, source, grant_role, stated, not_stated
+):
     world.grant.role = grant_role
     world.grant.save()
 
-    assert stated in agent_client.get(upgrade_url(source)).content.decode()
+    content = agent_client.get(upgrade_url(source)).content.decode()
+    assert stated in content
+    assert not_stated not in content
 
 
 def test_a_subscription_that_cannot_be_upgraded_says_why_and_shows_no_form(agent_client, world):
@@ -208,12 +216,17 @@ def test_the_preview_explains_a_quantity_out_of_the_targets_range(agent_client, 
 
 
 def test_the_preview_button_of_the_plain_form_changes_nothing(agent_client, world, source, snapshot):
+    e3 = world.offers[E3]
+    impact = billing.upgrade_billing_impact(subscription=source, target_offer=e3, quantity=10)
     before = snapshot()
 
-    response = submit(agent_client, source, target=world.offers[E3].pk, quantity=10, preview="1")
+    response = submit(agent_client, source, target=e3.pk, quantity=10, preview="1")
 
     assert response.status_code == HTTPStatus.OK
-    assert "Net" in response.content.decode()
+    content = response.content.decode()
+    for line in impact.lines:
+        assert money(line.amount, line.currency) in content
+    assert money(impact.net, impact.currency) in content
     assert nothing_changed(snapshot, before)
     assert not Operation.objects.exists()
 
@@ -452,7 +465,7 @@ def test_another_partners_report_and_a_refused_attempt_are_not_found(client, wor
     assert client.get(operation_url(operation)).status_code == HTTPStatus.NOT_FOUND
     csv_url = reverse("subscriptions:operation-csv", args=[operation.pk])
     assert client.get(csv_url).status_code == HTTPStatus.NOT_FOUND
-    client.force_login(world.actor)
+    client.force_login(world.agent)
     assert client.get(operation_url(refused)).status_code == HTTPStatus.NOT_FOUND
 
 

@@ -1,4 +1,4 @@
-"""`python manage.py seed_demo`: the demo data of DOMAIN.md section 7 (see `subscriptions.demo`)."""
+"""`python manage.py seed_demo`: the demo data of docs/domain.md §9 (see `subscriptions.demo`)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from subscriptions import demo
+from subscriptions import demo, demo_data
 
 
 class Command(BaseCommand):
@@ -55,7 +55,9 @@ class Command(BaseCommand):
 
     def _print_summary(self, *, scale, added):
         self.stdout.write(
-            self.style.SUCCESS(_("Demo data ready: %(count)d customers.") % {"count": len(demo.CUSTOMERS)})
+            self.style.SUCCESS(
+                _("Demo data ready: %(count)d customers.") % {"count": len(demo_data.CUSTOMERS)}
+            )
         )
         if scale:
             self.stdout.write(
@@ -66,16 +68,16 @@ class Command(BaseCommand):
         headers = (_("User"), _("Password"), _("Partner"), _("Role"))
         rows = [
             (login.username, login.password, login.partner or _("(Django admin)"), login.role)
-            for login in [*demo.LOGINS, demo.SUPERUSER]
+            for login in [*demo_data.LOGINS, demo_data.SUPERUSER]
         ]
         widths = [max(len(str(row[column])) for row in [headers, *rows]) for column in range(len(headers))]
         self.stdout.write("")
-        self.stdout.write(_("Sign in at %(url)s with:") % {"url": demo.SITE_URL})
+        self.stdout.write(_("Sign in at %(url)s with:") % {"url": demo_data.SITE_URL})
         for row in [headers, *rows]:
             self.stdout.write(
                 "  "
                 + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
         self.stdout.write(
-            _("Django admin: %(url)s") % {"url": demo.SITE_URL.rstrip("/") + reverse("admin:index")}
+            _("Django admin: %(url)s") % {"url": demo_data.SITE_URL.rstrip("/") + reverse("admin:index")}
         )

@@ -1,0 +1,54 @@
+"""Numbers and money in the active language's conventions (docs/domain.md §8).
+
+Plain functions, so that reasons, the activity log and exports format as the templates do
+(whose `money`, `money_exact` and `number` filters are these). English uses US conventions
+("$1,234.50"), French those of France ("1 234,50 $US"), whatever the currency.
+"""
+
+import functools
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+from django.utils.translation import get_language, to_locale
+
+LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+
+def babel_locale() -> Locale:
+    language = get_language() or "en"
+    return _parsed_locale(LOCALES.get(language.split("-")[0], to_locale(language)))
+
+
+@functools.cache
+def _parsed_locale(name: str) -> Locale:
+    # Parsed once per process: a page of 50 subscriptions formats a hundred numbers, and Babel
+    # would otherwise parse the locale and load its data for each one.
+    return Locale.parse(name)
+
+
+def money(amount, currency: str) -> str:
+    """`amount` (a Decimal or anything Decimal takes) formatted in `currency`; blank stays blank."""
+    if amount is None or amount == "":
+        return ""
+    return format_currency(Decimal(str(amount)), currency, locale=babel_locale())
+
+
+def money_exact(amount, currency: str) -> str:
+    """Like `money`, but keeps every decimal the amount has (a daily price has three)."""
+    if amount is None or amount == "":
+        return ""
+    return format_currency(
+        Decimal(str(amount)),
+        currency,
+        locale=babel_locale(),
+        currency_digits=False,
+        decimal_quantization=False,
+    )
+
+
+def number(value) -> str:
+    """A count in the active language's digits grouping: 10,000,000 / 10 000 000."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, locale=babel_locale())

@@ -1,0 +1,267 @@
+"""The upgrade: one service function, one transaction, all or nothing (docs/domain.md §5).
+
+`subscription_upgrade` locks the source, re-checks eligibility (the page may be stale), creates
+the target, cancels the source, records the operation with its billing lines, and moves the
+licenses user by user (`services.licenses`). It runs under the attempt protocol
+(`services.attempts`): refusals are `UpgradeRefused`, and every refused or failed attempt is
+logged once, after the rollback.
+
+Query budget: a fixed number of queries plus one per 1,000 rows written (`services.bulk_sql`).
+"""
+
+import uuid
+from collections.abc import Callable
+
+from customers.actors import Actor
+from partnercenter import clock
+from subscriptions import reasons
+from subscriptions.billing import BillingImpact, upgrade_billing_impact
+from subscriptions.eligibility import ServiceComparison, evaluate_upgrade
+from subscriptions.models import BillingLine, Offer, Operation, ServicePlan, Subscription, add_months
+from subscriptions.reasons import Reason
+from subscriptions.services.attempts import Attempt, Refused, lock_in_scope, run_attempt, spent_by, validate
+from subscriptions.services.licenses import move_licenses
+
+
+class UpgradeRefused(Refused):
+    """The upgrade was not made, for reasons the partner can act on."""
+
+    @classmethod
+    def in_progress(cls) -> "UpgradeInProgress":
+        return UpgradeInProgress()
+
+
+class UpgradeNotEligible(UpgradeRefused):
+    pass
+
+
+class UpgradeInProgress(UpgradeRefused):
+    def __init__(self):
+        super().__init__([Reason(reasons.UPGRADE_IN_PROGRESS, {})])
+
+
+class QuantityOutOfRange(UpgradeRefused):
+    pass
+
+
+class TokenReused(UpgradeRefused):
+    def __init__(self):
+        super().__init__([Reason(reasons.TOKEN_REUSED, {})])
+
+
+def subscription_upgrade(
+    *,
+    subscription: Subscription,
+    target_offer: Offer,
+    quantity: int | None,
+    actor: Actor,
+    token: uuid.UUID | None,
+    on_success: Callable[[Operation], None] | None = None,
+) -> Operation:
+    """Upgrade `subscription` to `target_offer` with `quantity` seats (None: the default).
+
+    Returns the succeeded Operation, or the earlier one when `token` was already used with the
+    same parameters. Raises `UpgradeRefused` (logged as a refused Operation), `OutOfScope` (the
+    subscription is not the actor's partner's to change; nothing logged), or re-raises any other
+    error (logged as a failed Operation); either way nothing else changes.
+    """
+    today = clock.today()
+    attempt = Attempt(
+        kind=Operation.Kind.UPGRADE,
+        actor=actor,
+        subscription=subscription,
+        token=token,
+        quantity=quantity,
+        previous_quantity=subscription.quantity,
+        refused=UpgradeRefused,
+        target_offer=target_offer,
+    )
+
+    def change() -> Operation:
+        return _upgrade(
+            pk=subscription.pk,
+            target_offer=target_offer,
+            quantity=quantity,
+            actor=actor,
+            token=token,
+            today=today,
+        )
+
+    return run_attempt(attempt, change, on_success=on_success)
+
+
+def _upgrade(*, pk, target_offer, quantity, actor, token, today) -> Operation:
+    source = _lock_source(actor=actor, pk=pk)
+    if quantity is None:
+        quantity = target_offer.default_quantity(source.quantity)
+
+    # Checked under the lock, so a replay waiting behind the first submit sees its result.
+    replay = spent_by(token)
+    if replay is not None:
+        if (
+            replay.kind == Operation.Kind.UPGRADE
+            and replay.partner_id == actor.partner.pk
+            and replay.subscription_id == source.pk
+            and replay.target_offer_id == target_offer.pk
+            and replay.quantity == quantity
+        ):
+            return replay
+        raise TokenReused()
+
+    option = evaluate_upgrade(source, target_offer, today=today)
+    if not option.is_eligible:
+        raise UpgradeNotEligible(option.reasons)
+    if not target_offer.min_quantity <= quantity <= target_offer.max_quantity:
+        raise QuantityOutOfRange(
+            [
+                Reason(
+                    reasons.QUANTITY_OUT_OF_RANGE,
+                    {
+                        "quantity": quantity,
+                        "min": target_offer.min_quantity,
+                        "max": target_offer.max_quantity,
+                        "target": target_offer.name,
+                    },
+                )
+            ]
+        )
+
+    # The evaluated target comes with its plans and prices prefetched.
+    target_offer = option.target_offer
+    # Figures of the source as it was, on the same day as the preview.
+    impact = upgrade_billing_impact(
+        subscription=source, target_offer=target_offer, quantity=quantity, today=today
+    )
+    target = _create_target(
+        source=source, target_offer=target_offer, quantity=quantity, actor=actor, today=today
+    )
+    _cancel_source(source=source, target=target)
+    operation = _record_operation(
+        source=source,
+        target=target,
+        option=option,
+        quantity=quantity,
+        actor=actor,
+        token=token,
+        impact=impact,
+    )
+    move_licenses(source=source, target=target, upgrade_type=option.upgrade_type, operation=operation)
+    return operation
+
+
+def _lock_source(*, actor: Actor, pk: int) -> Subscription:
+    # The customer is locked too: two upgrades of one customer's subscriptions to the same
+    # target must not both pass the "already owned" check. NOWAIT: a second submit is told at
+    # once that a change is in progress instead of queueing behind it. NO KEY: rows that merely
+    # reference the subscription (the refused attempt's log line) need not wait for the lock.
+    # A no-op on SQLite, whose IMMEDIATE transactions serialise writers instead.
+    return lock_in_scope(actor=actor, pk=pk, nowait=True, no_key=True, of=("self", "customer"))
+
+
+def _create_target(*, source, target_offer, quantity, actor, today) -> Subscription:
+    target = Subscription(
+        customer=source.customer,
+        offer=target_offer,
+        friendly_name=target_offer.name,
+        quantity=quantity,
+        status=Subscription.Status.ACTIVE,
+        sold_by=actor.partner,
+        created_on=today,
+        term_end=add_months(today, 12),
+    )
+    validate(target)
+    target.save()
+    return target
+
+
+def _cancel_source(*, source, target) -> None:
+    source.status = Subscription.Status.DELETED
+    source.upgraded_to = target
+    validate(source)
+    source.save(update_fields=["status", "upgraded_to"])
+
+
+def _record_operation(*, source, target, option, quantity, actor, token, impact: BillingImpact) -> Operation:
+    operation = Operation(
+        kind=Operation.Kind.UPGRADE,
+        result=Operation.Result.SUCCEEDED,
+        actor=actor.user,
+        actor_kind=actor.kind,
+        partner=actor.partner,
+        customer=source.customer,
+        subscription=source,
+        target_offer=option.target_offer,
+        target_subscription=target,
+        upgrade_type=option.upgrade_type,
+        previous_quantity=source.quantity,
+        quantity=quantity,
+        token=token,
+        service_changes=service_changes_record(option.service_changes),
+    )
+    validate(operation)
+    operation.save()
+    BillingLine.objects.bulk_create(
+        [
+            line.as_billing_line(operation=operation, subscription=line.subscription or target)
+            for line in impact.lines
+        ]
+    )
+    return operation
+
+
+# --- Service changes ----------------------------------------------------------------------
+
+# A change inside one of these families needs nothing from anyone: it is a richer tier.
+_TIER_FAMILIES = frozenset({"Microsoft Forms", "Microsoft Stream"})
+
+
+def classify_change(from_plan: ServicePlan, to_plan: ServicePlan) -> tuple[str, str]:
+    """(code, kind) of a plan change inside a family, as the affected-accounts report shows it."""
+    if from_plan.family == "Exchange Online":
+        return reasons.MAILBOX_PLAN_CHANGE, reasons.ACTION
+    if from_plan.family == "Office desktop apps":
+        return reasons.OFFICE_APPS_REACTIVATION, reasons.ACTION
+    if from_plan.plan_id == "ONEDRIVESTANDARD":
+        return reasons.ONEDRIVE_MOVES_TO_SHAREPOINT, reasons.ACTION
+    if from_plan.family in _TIER_FAMILIES:
+        return reasons.SERVICE_TIER_CHANGE, reasons.INFO
+    return reasons.SERVICE_PLAN_CHANGE, reasons.ACTION
+
+
+def service_changes_record(comparison: ServiceComparison) -> dict:
+    """The upgrade-wide changes every moved account gets, as stored on `Operation.service_changes`."""
+    changed = []
+    for from_plan, to_plan in comparison.changed:
+        code, kind = classify_change(from_plan, to_plan)
+        changed.append(
+            {
+                "family": to_plan.family,
+                "code": code,
+                "kind": kind,
+                "from_plan": from_plan.plan_id,
+                "from_name": from_plan.name,
+                "to_plan": to_plan.plan_id,
+                "to_name": to_plan.name,
+            }
+        )
+    lost = [
+        {
+            "family": p.family,
+            "code": reasons.SERVICE_LOST,
+            "kind": reasons.ACTION,
+            "plan": p.plan_id,
+            "name": p.name,
+        }
+        for p in comparison.lost
+    ]
+    added = [
+        {
+            "family": p.family,
+            "code": reasons.SERVICE_ADDED,
+            "kind": reasons.INFO,
+            "plan": p.plan_id,
+            "name": p.name,
+        }
+        for p in comparison.gained
+    ]
+    return {"changed": changed, "lost": lost, "added": added}

@@ -1,0 +1,23 @@
+"""The partner's subscription pages, one module per page (docs/architecture.md).
+
+Thin function views: the subscription is loaded through the partner's scope
+(`partnercenter.tenancy`; anything else is a 404), the rules come from the engine
+(`eligibility`, `quantity`, `billing`), the changes from `services`, and one URL serves a page
+and, for htmx, its fragment (`partnercenter.htmx`).
+"""
+
+from subscriptions.views.activity import activity_csv, activity_log
+from subscriptions.views.add_licenses import subscription_change_quantity
+from subscriptions.views.operation import operation_csv, operation_detail
+from subscriptions.views.subscription import subscription_detail
+from subscriptions.views.upgrade import subscription_upgrade
+
+__all__ = [
+    "activity_csv",
+    "activity_log",
+    "operation_csv",
+    "operation_detail",
+    "subscription_change_quantity",
+    "subscription_detail",
+    "subscription_upgrade",
+]

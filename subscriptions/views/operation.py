@@ -1,0 +1,51 @@
+"""An upgrade's report: its billing and the accounts and services that were affected, and its CSV."""
+
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from partnercenter.htmx import render_page_or_fragment
+from partnercenter.tenancy import get_operation_or_404, partner_view
+from subscriptions import report
+
+AFFECTED_ROWS_PER_PAGE = 50
+
+
+@require_GET
+@partner_view
+def operation_detail(request, operation_id: int):
+    """The upgrade's result and the list of accounts and services that were affected."""
+    operation = get_operation_or_404(request, operation_id)
+    # Only the page shown is read in full: a report can run to 80,000 lines.
+    layout = report.ReportLayout(operation)
+    kind = request.GET.get("kind")
+    if kind not in report.KINDS:
+        kind = None
+    page = Paginator(layout.lines(kind), AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    billing_lines = list(operation.billing_lines.select_related("subscription"))
+    context = {
+        "operation": operation,
+        "customer": operation.customer,
+        "billing_lines": billing_lines,
+        "net": sum((line.amount for line in billing_lines), start=Decimal("0.00")),
+        "currency": billing_lines[0].currency if billing_lines else operation.customer.currency,
+        "outcomes": layout.outcomes,
+        "page": page,
+        "kind": kind,
+        "total_rows": layout.total,
+        "kind_filters": [(value, report.KIND_LABELS[value], layout.counts[value]) for value in report.KINDS],
+    }
+    return render_page_or_fragment(request, "subscriptions/operation.html", context, fragment="affected")
+
+
+@require_GET
+@partner_view
+def operation_csv(request, operation_id: int):
+    """Every affected row as CSV, whatever filter the page shows."""
+    operation = get_operation_or_404(request, operation_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="operation-{operation.pk}-affected-accounts.csv"'
+    report.write_csv(report.affected_rows(operation), response)
+    return response
