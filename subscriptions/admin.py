@@ -83,7 +83,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ["customer", "offer", "sold_by"]
     search_fields = ["friendly_name", "customer__name", "customer__domain", "subscription_id"]
     autocomplete_fields = ["customer", "upgraded_to"]
-    readonly_fields = ["subscription_id"]
+    readonly_fields = ["subscription_id", "version"]
     date_hierarchy = "created_on"
 
 
@@ -140,13 +140,14 @@ class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "kind",
         "result",
         "actor",
+        "actor_kind",
         "partner",
         "customer",
         "subscription",
         "change",
         "reason_code",
     ]
-    list_filter = ["kind", "result", "partner", "upgrade_type"]
+    list_filter = ["kind", "result", "actor_kind", "partner", "upgrade_type"]
     list_select_related = ["actor", "partner", "customer", "subscription", "target_offer"]
     search_fields = ["customer__name", "subscription__friendly_name", "actor__username", "reason_code"]
     date_hierarchy = "created_at"

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from customers.models import (
@@ -17,6 +16,7 @@ from customers.models import (
     PartnerUser,
     ResellerRelationship,
 )
+from partnercenter import clock
 from subscriptions.models import (
     LicenseAssignment,
     Offer,
@@ -91,7 +91,7 @@ class DelegatedAdminGrantFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     role = DelegatedAdminGrant.Role.ADMIN_AGENT
     status = DelegatedAdminGrant.Status.ACTIVE
-    end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    end_date = factory.LazyFunction(lambda: clock.today() + datetime.timedelta(days=365))
 
 
 class CustomerUserFactory(DjangoModelFactory):
@@ -155,7 +155,7 @@ class SubscriptionFactory(DjangoModelFactory):
     quantity = 10
     status = Subscription.Status.ACTIVE
     sold_by = factory.SubFactory(PartnerFactory)
-    created_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
+    created_on = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=100))
     term_end = factory.LazyAttribute(lambda o: o.created_on + datetime.timedelta(days=365))
 
 

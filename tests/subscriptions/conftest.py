@@ -60,7 +60,7 @@ class World:
             disabled_plans=list(ServicePlan.objects.filter(plan_id__in=disabled)),
         )
 
-    def upgrade(self, subscription, target: str) -> Operation:
+    def upgrade(self, subscription, target: str, **options) -> Operation:
         """Upgrade through the service to the offer named `target`, default quantity, fresh token."""
         return services.subscription_upgrade(
             subscription=subscription,
@@ -68,9 +68,12 @@ class World:
             quantity=None,
             actor=self.actor,
             token=uuid.uuid4(),
+            **options,
         )
 
-    def change_quantity(self, subscription, quantity: int, *, based_on=None, actor=None) -> Operation:
+    def change_quantity(
+        self, subscription, quantity: int, *, based_on=None, actor=None, **options
+    ) -> Operation:
         """Change the quantity through the service, based on the stored quantity unless told."""
         return services.subscription_change_quantity(
             subscription=subscription,
@@ -78,6 +81,7 @@ class World:
             based_on=Subscription.objects.get(pk=subscription.pk).quantity if based_on is None else based_on,
             actor=actor or self.actor,
             token=uuid.uuid4(),
+            **options,
         )
 
 
