@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages messages-update lint check serve bench clean
+.PHONY: run test test-fast venv messages messages-update lint check serve bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(scripts/find-python) && "$$python" -m venv $(VENV)
@@ -44,6 +44,10 @@ test: venv messages
 	else \
 	  echo "== PostgreSQL not installed: suite ran on SQLite only =="; \
 	fi
+
+# The edit-run loop: SQLite only, no browser, no benchmark or concurrency run. `make test` is the gate.
+test-fast: venv messages
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Production-like serving (gunicorn, DEBUG off, compressed static): see scripts/serve.
 serve: venv messages

@@ -1,8 +1,13 @@
-"""Shared fixtures. Browser fixtures point Playwright at Debian's Chromium (TOOLING.md)."""
+"""Shared fixtures. The demo is seeded once per test session (docs/decisions/0006): every database
+test starts from it, inside its own rolled-back transaction. Browser fixtures point Playwright
+at Debian's Chromium."""
 
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -10,12 +15,31 @@ from django.utils import translation
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Real password hashing costs ~0.3 s a user, to hash and again to sign in; tests create many users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _seed_demo() -> None:
+    """`seed_demo`, quietly. pytest-django turns DEBUG off, hence the flag."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", allow_demo_passwords=True, stdout=StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the demo seeded once for the whole session.
+
+    Each `db` test runs inside a transaction rolled back at its end, so it starts from this
+    demo and leaves it as it was. Transactional and live-server tests flush the database when
+    they end; the `demo` and `catalog` fixtures put back what they need.
+    """
+    with django_db_blocker.unblock():
+        _seed_demo()
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    # Real password hashing costs ~0.3 s a user; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     # The manifest storage needs collectstatic first ("Missing staticfiles manifest entry").
     settings.STORAGES = {
         **settings.STORAGES,
@@ -31,6 +55,23 @@ def _default_language():
     # this, the tests that follow a French one would read French.
     yield
     translation.deactivate()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run once, on SQLite (the database `make run` serves), unless marked
+    `both_databases`: those whose behaviour depends on the database (concurrency, two tabs,
+    stale pages). Deselected, not skipped: they did run, in the SQLite pass of `make test`."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return
+    kept, deselected = [], []
+    for item in items:
+        once = item.get_closest_marker("browser") and not item.get_closest_marker("both_databases")
+        (deselected if once else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -61,29 +102,30 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def catalog(db):
-    """The catalog of DOMAIN.md section 2, as offers by name.
+    """The catalog of docs/domain.md §2, as offers by name.
 
-    Migration 0002 loads it, but transactional and live-server tests flush the database between
-    tests, which removes it: this reloads it (a no-op when it is already there).
+    Migration 0002 loads it, but transactional and live-server tests flush the database when
+    they end, which removes it: this reloads it then (a no-op when it is there).
     """
-    from subscriptions.catalog import load_catalog
+    from subscriptions.catalog import OFFERS, load_catalog
+    from subscriptions.models import Offer
 
-    return load_catalog()
+    offers = Offer.objects.in_bulk([offer.name for offer in OFFERS], field_name="name")
+    return offers if len(offers) == len(OFFERS) else load_catalog()
 
 
 @pytest.fixture
 def demo(db):
-    """`seed_demo` run quietly: DOMAIN.md section 7, as a `subscriptions.demo.DemoData`.
+    """The seeded demo of docs/domain.md §9, as a `subscriptions.demo.DemoData`.
 
     `demo.fabrikam`, `demo.northwind`, `demo.users["demo"]`, `demo.customers["Litware, Inc."]`,
-    `demo.passwords["demo"]`. Works in transactional and live-server tests too (it reloads the
-    catalog). pytest-django turns DEBUG off, hence the flag.
+    `demo.passwords["demo"]`. Seeded once per session; seeded again here where a transactional
+    or live-server test flushed it.
     """
-    from io import StringIO
-
-    from django.core.management import call_command
-
+    from customers.models import Partner
     from subscriptions.demo import demo_data
+    from subscriptions.demo_data import FABRIKAM
 
-    call_command("seed_demo", allow_demo_passwords=True, stdout=StringIO())
+    if not Partner.objects.filter(name=FABRIKAM).exists():
+        _seed_demo()
     return demo_data()

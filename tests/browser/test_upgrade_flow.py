@@ -339,6 +339,7 @@ def test_billing_admin_sees_no_upgrade_icon_and_is_refused_the_upgrade_page(page
     assert source.status == Subscription.Status.ACTIVE
 
 
+@pytest.mark.both_databases
 def test_double_click_on_submit_makes_one_upgrade(demo_page, live_server):
     page = demo_page
     source = go_to_upgrade_page(page, live_server.url, "Contoso Ltd")

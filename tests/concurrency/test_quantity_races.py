@@ -13,12 +13,15 @@ import time
 from collections import Counter
 from http import HTTPStatus
 
+import pytest
 from django.urls import reverse
 
 from subscriptions import reasons
 from subscriptions.models import BillingLine, Operation, Subscription
 from tests.concurrency.webclient import Response, all_at_once
 from tests.security.figures import count, seen
+
+pytestmark = pytest.mark.slow
 
 CHANGES = 20
 CHANGED_MEANWHILE = "The quantity changed meanwhile: it is now"

@@ -14,6 +14,8 @@ from django.db import connections, transaction
 
 from tests.security.processes import settings_under
 
+pytestmark = pytest.mark.slow
+
 ALIAS = "embedded_sqlite"
 
 

@@ -12,12 +12,15 @@ import re
 from collections import Counter
 from http import HTTPStatus
 
+import pytest
 from django.urls import reverse
 
 from subscriptions import reasons
 from subscriptions.models import AffectedAccount, BillingLine, LicenseAssignment, Operation, Subscription
 from tests.concurrency.webclient import Response, all_at_once
 from tests.security.figures import count, seen
+
+pytestmark = pytest.mark.slow
 
 SUBMITS = 20
 ALLOWED_REFUSALS = {reasons.UPGRADE_IN_PROGRESS, reasons.SUBSCRIPTION_NOT_ACTIVE}

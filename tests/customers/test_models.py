@@ -41,9 +41,9 @@ def test_customer_market_must_be_a_two_letter_country_code():
 
 
 def test_customer_domain_is_unique():
-    CustomerFactory(domain="contoso.example")
+    CustomerFactory(domain="unique.test")
     with pytest.raises(IntegrityError), transaction.atomic():
-        CustomerFactory(domain="contoso.example")
+        CustomerFactory(domain="unique.test")
 
 
 @pytest.mark.parametrize(("market", "currency"), [("US", "USD"), ("FR", "EUR"), ("IN", "INR"), ("DE", "USD")])

@@ -124,9 +124,9 @@ def test_each_customer_shows_how_many_subscriptions_this_partner_sold_it(agent_c
 
 
 def test_the_search_matches_name_or_domain(agent_client, partner):
-    CustomerFactory(name="Contoso Ltd", domain="contoso.example", partner=partner)
-    CustomerFactory(name="Adatum Corporation", domain="adatum.example", partner=partner)
-    CustomerFactory(name="Litware, Inc.", domain="lit-contoso.example", partner=partner)
+    CustomerFactory(name="Contoso Ltd", domain="contoso.test", partner=partner)
+    CustomerFactory(name="Adatum Corporation", domain="adatum.test", partner=partner)
+    CustomerFactory(name="Litware, Inc.", domain="lit-contoso.test", partner=partner)
 
     by_name = agent_client.get(LIST_URL, {"q": "adatum"})
     by_domain = agent_client.get(LIST_URL, {"q": "CONTOSO"})

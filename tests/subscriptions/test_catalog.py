@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -281,9 +282,8 @@ def test_loading_the_catalog_restores_an_edited_offer_and_keeps_what_an_admin_ad
 
 def test_loading_the_catalog_fills_an_emptied_database(db):
     # What a flushed (transactional or live-server) test database looks like.
-    UpgradePath.objects.all().delete()
-    Offer.objects.all().delete()
-    ServicePlan.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Offer.objects.exists() and not ServicePlan.objects.exists()
 
     offers = load_catalog()
 

@@ -687,6 +687,7 @@ def upgrade_queries(world, users: int) -> tuple[int, Operation]:
     return len(queries.captured_queries), operation
 
 
+@pytest.mark.slow
 def test_an_upgrade_of_10000_users_runs_fixed_queries_plus_one_per_1000_rows_written(world):
     small_count, small = upgrade_queries(world, 10)
     large_count, large = upgrade_queries(world, 10_000)
