@@ -53,7 +53,7 @@ test-fast: venv messages
 serve: venv messages
 	@scripts/serve
 
-# The performance benchmark of issue 9 on a throwaway database (BENCHMARKS.md); BENCH_ARGS=--quick
+# The performance benchmark on a throwaway database (BENCHMARKS.md); BENCH_ARGS=--quick
 # for the small version CI runs.
 BENCH_ARGS ?=
 bench: venv messages

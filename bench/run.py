@@ -3,7 +3,7 @@
 1. A throwaway database: a SQLite file in a temporary folder, or, when DATABASE_URL names a
    PostgreSQL database, a sibling database `<name>_bench` created here and dropped at the end
    (the database DATABASE_URL names is never touched).
-2. Data: `seed_demo --scale 1000` (timed: issue 9 wants it under 60 s), `seed_demo --scale
+2. Data: `seed_demo --scale 1000` (timed: the target is under 60 s), `seed_demo --scale
    2000`, then `bench.dataset`: a customer with 1,000 subscriptions (and one with 10), tenants
    with one subscription of 10,000 licensed users (one upgraded first, for the 10,000-account
    report; K = 5 fresh copies for the timed upgrade POSTs), small tenants of 10 users, 5,000
@@ -13,13 +13,12 @@
    request interleaved with one of `/_hello/` so both see the same machine state. Every list
    page is measured at scale and small (same page, few rows) to compare query counts. Queries
    are counted with a connection wrapper on every timed request (no SQL is kept, so counting
-   costs next to nothing). Pages other issues add (the subscription page, the activity log)
-   are measured once their URLs exist.
+   costs next to nothing).
 4. Under gunicorn (partnercenter/gunicorn_conf.py, as `make serve`): the page weight of
    Contoso's subscription list as Chromium receives it, and, with wrk installed, requests per
    second for the subscription list against `/_hello/`.
 
-Prints a table and one line per target of issue 9 beginning with PASS or FAIL; exits 1 when a
+Prints a table and one line per target beginning with PASS or FAIL; exits 1 when a
 target fails. `--quick` (what CI runs through tests/perf/test_bench_quick.py) uses small sizes
 and few iterations and exits 0 whatever the timings: it keeps the benchmark working, it does not
 judge the machine.
@@ -46,7 +45,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-# Issue 9's targets.
+# The performance targets (BENCHMARKS.md).
 SEED_SECONDS = 60
 LIST_RATIO_TO_HELLO = 10
 UPGRADE_MS = 500
@@ -463,7 +462,7 @@ def run(sizes: Sizes, *, quick: bool, use_wrk: bool) -> int:
 
 
 def optional_url(reverse, name: str, *args) -> str | None:
-    """The URL of a page another issue adds, or None while it does not exist yet."""
+    """The URL of a page, or None when the project has no such page (an older checkout)."""
     from django.urls import NoReverseMatch
 
     try:
@@ -559,7 +558,7 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
         ),
     ]
     big_page = optional_url(reverse, "subscriptions:detail", source.subscription.pk)
-    if big_page:  # issue 6: a subscription's page, with its licensed users 50 at a time
+    if big_page:  # a subscription's page, with its licensed users 50 at a time
         small_page = optional_url(reverse, "subscriptions:detail", data.small[1].subscription.pk)
         pairs.append(
             (
@@ -569,7 +568,7 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
             )
         )
     activity_url = optional_url(reverse, "subscriptions:activity")
-    if activity_url:  # issue 6: the activity log
+    if activity_url:  # the activity log
         pairs.append(
             (
                 "activity log",
@@ -675,7 +674,7 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
         lines.append("Contoso's subscription list as Chromium received it from gunicorn (whitenoise static):")
         lines.append(describe(weight))
 
-    # The targets of issue 9.
+    # The performance targets.
     lines.append("")
     many_list, few_list = by_name[pairs[1][1].name], by_name[pairs[1][2].name]
     ratio = many_list.median / hello.median

@@ -8,7 +8,7 @@ compressed when the server compressed it, and `responseHeadersSize` the response
 
 from dataclasses import dataclass
 
-# Issue 9: Contoso's subscription list with every asset it loads, under 60 KB.
+# The target: Contoso's subscription list with every asset it loads, under 60 KB.
 BUDGET_BYTES = 60 * 1024
 
 
@@ -58,7 +58,7 @@ def describe(transfers: list[Transfer]) -> str:
 
 
 def launch_chromium(playwright, executable_path: str):
-    # The same flags as the browser tests (TOOLING.md): Debian's Chromium, no download.
+    # The same flags as the browser tests (tests/conftest.py): Debian's Chromium, no download.
     return playwright.chromium.launch(
         executable_path=executable_path,
         args=[

@@ -75,7 +75,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    # The figures issue 8 asks for (tests/security/figures.py), when hardening tests ran.
+    # The hardening figures (tests/security/figures.py), when hardening tests ran.
     from tests.security.figures import summary_lines
 
     for line in summary_lines():

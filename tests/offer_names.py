@@ -1,4 +1,4 @@
-"""The catalog's offer names, as DOMAIN.md section 2 spells them.
+"""The catalog's offer names, as docs/domain.md §2 spells them.
 
 Written out here rather than imported from `subscriptions.catalog`, so that a typo in the
 shipped catalog makes the tests fail instead of following it.

@@ -1,4 +1,4 @@
-"""Browser helpers for issue 7: a browser that asks for French, French sign-in, French money, and
+"""Browser helpers for the French pages: a browser that asks for French, French sign-in, French money, and
 the keyboard and layout checks the French and accessibility tests share."""
 
 from decimal import Decimal

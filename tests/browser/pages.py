@@ -16,7 +16,7 @@ TAB_LIMIT = 80
 
 
 def fabrikam_subscription(customer_name: str, offer_name: str | None = None) -> Subscription:
-    """The subscription Fabrikam sold to this demo customer (DOMAIN.md section 7)."""
+    """The subscription Fabrikam sold to this demo customer (docs/domain.md §9)."""
     subscriptions = Subscription.objects.select_related("offer", "customer").filter(
         customer__name=customer_name, sold_by__name=FABRIKAM
     )

@@ -1,9 +1,9 @@
-"""Accessibility of every page of the workflow, in English and in French (issue 7, "Must hold").
+"""Accessibility of every page of the workflow, in English and in French.
 
 axe-core (the copy the PyPI package axe-playwright-python ships, read from disk: nothing is
 downloaded) scans each page in the state a person sees it: the subscription list with the
 Upgrade now menu open, the upgrade page with an offer chosen and its billing preview, the form
-with an error, the report, the refusals, 403 and 404, and issue 6's subscription page, Add
+with an error, the report, the refusals, 403 and 404, and the subscription page, Add
 licenses and activity log. Any serious or critical violation fails the test, listed by page,
 rule and element; every finding of any impact is written to test-artifacts/axe-<language>-<walk>.json
 for review. On top of axe: one h1 and no skipped heading
@@ -261,7 +261,9 @@ def test_the_scan_reports_a_violation_planted_in_a_real_page(scanner, demo, live
     assert "#planted-text" in found and "color-contrast" in found, found
 
 
-def test_issue_6_pages_have_no_serious_accessibility_violation(scanner, demo, live_server):
+def test_the_subscription_add_licenses_and_activity_pages_have_no_serious_accessibility_violation(
+    scanner, demo, live_server
+):
     """The subscription page, Add licenses (with its preview, refused, and not possible) and the
     activity log (plain, filtered, with a date error), in the same states a person meets them."""
     page, base = scanner.page, live_server.url
@@ -304,4 +306,4 @@ def test_issue_6_pages_have_no_serious_accessibility_violation(scanner, demo, li
     scanner.scan("activity log, refused only")
     page.goto(f"{base}/subscriptions/activity/?date_from=2026-05-10&date_to=2026-05-01")
     scanner.scan("activity log, dates the wrong way round")
-    scanner.finish(f"{scanner.language}-issue-6")
+    scanner.finish(f"{scanner.language}-subscription-pages")

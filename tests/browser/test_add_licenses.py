@@ -1,4 +1,4 @@
-"""Issue 6's Must hold in Chromium: add licenses, hit the offer's limit, read the activity log.
+"""Add licenses in Chromium: add licenses, hit the offer's limit, read the activity log.
 
 As `demo` on freshly seeded data: 5 licenses added to Contoso's subscription (25 -> 30) after
 reading the prorated preview; 301 seats refused on Litware's Business Premium with the limit and

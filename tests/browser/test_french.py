@@ -1,4 +1,4 @@
-"""The seed's click-through in French (issue 7, "Must hold"): a browser that asks for French
+"""The seed's click-through in French: a browser that asks for French
 signs in, opens Contoso, hovers the icon, clicks **Mettre à niveau maintenant**, chooses an offer,
 presses **Envoyer** and reads the report in French, money in French format. Plus the header's
 language switcher, and French pages at 1280 and 375 px (longer words must not break the layout).

@@ -1,4 +1,4 @@
-"""The whole upgrade with the keyboard alone, in French (issue 7, "Must hold"): sign in, switch
+"""The whole upgrade with the keyboard alone, in French: sign in, switch
 the language with the header's switcher, open Contoso, open the info icon's menu, **Mettre à
 niveau maintenant**, choose the offer with the arrow keys, **Envoyer**, read the report. Every
 stop shows where the focus is. (tests/browser/test_upgrade_flow.py does the same in English.)

@@ -1,6 +1,6 @@
 """The seed's click-through in Chromium: customers, subscriptions, info icon, Upgrade now, Submit.
 
-Issue 5, "Must hold". Each test starts from freshly seeded demo data (the `demo` fixture) and
+Each test starts from freshly seeded demo data (the `demo` fixture) and
 checks the database after, not only the page.
 """
 
@@ -304,7 +304,7 @@ def test_litware_report_lists_license_errors_first_and_the_csv_has_the_same_rows
         page.get_by_role("link", name="Download CSV", exact=True).click()
     with open(download.value.path(), newline="", encoding="utf-8-sig") as file:
         header, *exported = list(csv.reader(file))
-    # Columns (DOMAIN.md section 5): account name, UPN, service, outcome, kind, code, message.
+    # Columns (docs/domain.md §5): account name, UPN, service, outcome, kind, code, message.
     assert len(header) == 7, header
     assert len(exported) == total
     assert Counter(row[5] for row in exported[:3]) == expected_errors, "errors come first in the CSV too"

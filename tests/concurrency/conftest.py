@@ -78,7 +78,7 @@ def concurrent_server(request, transactional_db) -> Server:
 
 @pytest.fixture
 def racing_demo(concurrent_server):
-    """The seeded demo (DOMAIN.md section 7), in the database the server serves."""
+    """The seeded demo (docs/domain.md §9), in the database the server serves."""
     from subscriptions.demo import demo_data
 
     call_command("seed_demo", allow_demo_passwords=True, stdout=StringIO())

@@ -1,5 +1,5 @@
-"""Quantity changes at the same instant, over real HTTP, each from its own session (issue 6's Add
-licenses): no update is ever lost (DOMAIN.md section 5).
+"""Quantity changes at the same instant, over real HTTP, each from its own session (Add
+licenses): no update is ever lost (docs/domain.md §5).
 
 Each change posts the new quantity and the quantity its form was based on. The subscription's
 row is locked while a change is checked and made (a blocking lock on PostgreSQL, IMMEDIATE

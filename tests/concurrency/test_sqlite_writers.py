@@ -22,7 +22,7 @@ ALIAS = "embedded_sqlite"
 @pytest.fixture(scope="module")
 def configured_sqlite() -> dict:
     """The project's settings for an SQLite DATABASE_URL (the file name is replaced per test)."""
-    environment = {"DATABASE_URL": "sqlite:////tmp/any.sqlite3"}
+    environment = {"DATABASE_URL": "sqlite:///placeholder.sqlite3"}
     return settings_under(environment, ["DATABASES"])["DATABASES"]["default"]
 
 

@@ -5,7 +5,7 @@ upgrade is refused at once (`upgrade_in_progress`); one arriving after it sees t
 (same token) or a cancelled source (`subscription_not_active`). SQLite: IMMEDIATE transactions
 queue the writers, so every later submit sees the first one's result; none is ever refused as
 in progress. On both: exactly one upgrade, one target, the source cancelled once, every license
-accounted for (DOMAIN.md section 5), and never a 500.
+accounted for (docs/domain.md §5), and never a 500.
 """
 
 import re

@@ -1,5 +1,5 @@
 """The French catalog is complete: nothing untranslated, nothing fuzzy, no English string the
-catalog has not seen, placeholders kept, and the seed's fixed words (DOMAIN.md section 8).
+catalog has not seen, placeholders kept, and the seed's fixed words (docs/domain.md §10).
 
 When a test here fails after you add or change a user-facing string: `make messages-update`,
 translate the new or fuzzy entries in locale/fr/LC_MESSAGES/django.po, and run the tests again.
@@ -24,7 +24,7 @@ NOT_SOURCES = {".venv", ".git", "locale", "tests", "test-artifacts", "staticfile
 # The files makemessages reads for the `django` domain.
 SOURCE_SUFFIXES = {".py", ".html", ".txt"}
 
-# DOMAIN.md section 8: English | French, as the seed article words them. "Offer" is "Offre",
+# docs/domain.md §10: English | French, as the seed article words them. "Offer" is "Offre",
 # never the seed's machine-translated "Proposer".
 SEED_WORDS = {
     "Partner Center": "Espace partenaires",

@@ -1,4 +1,4 @@
-"""Money, numbers, dates, plurals and the domain's words in each language (issue 7).
+"""Money, numbers, dates, plurals and the domain's words in each language.
 
 Babel's CLDR data decides the French spacing: U+202F (narrow no-break space) groups thousands,
 U+00A0 (no-break space) sits between the amount and the currency. The tests spell both out, so a
@@ -132,7 +132,7 @@ def test_a_grant_end_date_is_written_out_in_the_language():
         )
 
 
-# One example of every reason a partner can read (DOMAIN.md section 4), with its parameters.
+# One example of every reason a partner can read (docs/domain.md §4), with its parameters.
 REASON_EXAMPLES = [
     (reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": "pending"}),
     (reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": "suspended"}),

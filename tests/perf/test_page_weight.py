@@ -1,4 +1,4 @@
-"""Issue 9: Contoso's subscription list, with every asset it loads, under 60 KB as Chromium
+"""The page-weight target: Contoso's subscription list, with every asset it loads, under 60 KB as Chromium
 receives it.
 
 pytest-django's live server hands /static/ to Django's static handler (uncompressed files from

@@ -1,4 +1,4 @@
-"""The figures issue 8 asks for, counted as the hardening tests run and printed at the end.
+"""The hardening figures, counted as the hardening tests run and printed at the end.
 
 URL patterns covered, concurrent submits tried and upgrades made, hostile inputs tried, and
 responses with a 5xx status seen (which the tests also fail on, one by one).
@@ -36,7 +36,7 @@ def seen(status: int) -> int:
 def summary_lines() -> list[str]:
     if not FIGURES:
         return []
-    lines = ["Hardening figures (issue 8):"]
+    lines = ["Hardening figures:"]
     for key, label in LABELS.items():
         if key in FIGURES or key == "server_errors":
             lines.append(f"  {label}: {FIGURES[key]:,}")

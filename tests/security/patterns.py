@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Django admin has its own staff login and is outside the partner tenancy (issue 8).
+# Django admin has its own staff login and is outside the partner tenancy.
 EXCLUDED_NAMESPACES = {"admin"}
 
 

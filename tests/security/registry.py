@@ -2,8 +2,8 @@
 
 tests/security/test_tenancy.py walks the URL patterns and FAILS when a pattern is in neither
 `TENANCY_REGISTRY` (it takes an object id) nor `WITHOUT_OBJECT_ID`: adding a URL means saying
-here how to reach another partner's object through it. /work/briefs/tenancy-registry.md says
-how, with an example.
+here how to reach another partner's object through it, as the entries below do (a `Route`
+per way in, built from the `Tenancy` world).
 
 A `Route` gives, from the `Tenancy` of tests/security/world.py:
 - `own`: kwargs naming the viewer's own object (the roles and CSRF sweeps must get past
@@ -79,7 +79,7 @@ TENANCY_REGISTRY: dict[str, Route] = {
     "subscriptions:upgrade": _subscription_route(
         data=lambda t: {"target_offer": t.offers[E3].pk, "quantity": 5, "token": str(uuid.uuid4())}
     ),
-    # Issue 6 (helper E): the subscription page and its "Add licenses" form.
+    # The subscription page and its "Add licenses" form.
     "subscriptions:detail": _subscription_route(),
     "subscriptions:change-quantity": _subscription_route(
         data=lambda t: {
@@ -99,8 +99,8 @@ WITHOUT_OBJECT_ID: dict[str, str] = {
     "logout": "sign-out",
     "set_language": "Django's language switcher (i18n)",
     "hello": "the benchmark's floor: no database, no user",
-    "customers:list": "the partner's own customers, scoped by customers.tenancy",
-    "subscriptions:activity": "the partner's own operations (issue 6's activity log)",
+    "customers:list": "the partner's own customers, scoped by partnercenter.tenancy",
+    "subscriptions:activity": "the partner's own operations (the activity log)",
     "subscriptions:activity-csv": "the same, as CSV",
 }
 

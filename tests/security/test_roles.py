@@ -1,4 +1,4 @@
-"""Roles: a billing admin (read only, DOMAIN.md section 1) gets 403 on every state-changing POST.
+"""Roles: a billing admin (read only, docs/domain.md §1) gets 403 on every state-changing POST.
 
 Generated from the URL patterns: every view that takes a POST, pointed at the billing admin's
 own partner's objects so that tenancy does not answer first.

@@ -2,7 +2,7 @@
 
 The sweep is generated from the URL patterns: each pattern that takes an object id must be in
 tests/security/registry.py with the ways to point it at another partner's objects, and this
-module fails when a pattern is missing there (see /work/briefs/tenancy-registry.md).
+module fails when a pattern is missing there (its docstring says how to add one).
 """
 
 import logging
@@ -17,7 +17,7 @@ from tests.security.patterns import accepts_post, url_patterns
 from tests.security.registry import PARTNER_PAGES_WITHOUT_OBJECT_ID, TENANCY_REGISTRY, WITHOUT_OBJECT_ID
 from tests.security.sweep import shows_none_of, text_of
 
-HOW_TO_REGISTER = "say how to reach another partner's object through it: /work/briefs/tenancy-registry.md"
+HOW_TO_REGISTER = "say how to reach another partner's object through it, in tests/security/registry.py"
 
 
 def test_every_url_pattern_is_registered_for_the_tenancy_sweep_or_takes_no_object_id():

@@ -1,9 +1,9 @@
 """The seeded demo seen by a Fabrikam user, with real upgrades made on both sides of the fence.
 
-"Another partner's object" (issue 8) is a customer with no reseller relationship to the viewer's
+"Another partner's object" is a customer with no reseller relationship to the viewer's
 partner, or a subscription the viewer's partner did not sell (even of a customer both partners
 serve, like Trey Research), and the operations, reports and CSVs of such a subscription. Each
-of those is built here from real data: the demo (DOMAIN.md section 7) and upgrades made through
+of those is built here from real data: the demo (docs/domain.md §9) and upgrades made through
 `subscriptions.services`, so the objects are exactly what the app creates.
 """
 

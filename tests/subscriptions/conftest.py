@@ -1,5 +1,5 @@
 """Fixtures for the upgrade engine's tests: a partner's world built from factories on the real
-catalog, and the seeded demo of DOMAIN.md section 7."""
+catalog, and the seeded demo of docs/domain.md §9."""
 
 import uuid
 from dataclasses import dataclass

@@ -5,7 +5,6 @@ admin. Uses the `world` fixture of tests/subscriptions/conftest.py."""
 import csv
 import datetime
 import io
-import re
 import uuid
 from http import HTTPStatus
 
@@ -19,6 +18,7 @@ from customers.models import PartnerUser
 from subscriptions import activity, reasons, services
 from subscriptions import quantity as quantity_rules
 from subscriptions.models import Operation, Subscription
+from tests import html
 from tests.actors import acting
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, PartnerUserFactory, UserFactory
 from tests.offer_names import BUSINESS, E3, ESSENTIALS, PREMIUM, PROPLUS
@@ -52,8 +52,14 @@ def failed_change(world, subscription, monkeypatch) -> Operation:
     return Operation.objects.get(result=Operation.Result.FAILED)
 
 
-def row_of(content: str, operation: Operation) -> str:
-    return re.search(rf'<tr id="operation-{operation.pk}">.*?</tr>', content, re.S).group(0)
+def row_of(content: str, operation: Operation) -> html.Element:
+    return html.find(content, "tr", id=f"operation-{operation.pk}")
+
+
+def badge(row: html.Element) -> tuple[str, str]:
+    """The result badge of a row: (its modifier class, its words)."""
+    element = row.find("span", class_="badge")
+    return next(name for name in element.classes if name.startswith("badge--")), element.text
 
 
 def shown_operations(response) -> list[Operation]:
@@ -86,38 +92,43 @@ def test_the_log_shows_every_kind_of_operation_with_when_who_customer_subscripti
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert "<h1>Activity log</h1>" in content
+    assert html.find(content, "h1").text == "Activity log"
     assert shown_operations(response) == [upgraded, failed, limit, added], "newest first"
     added_row = row_of(content, added)
-    assert "Dana Agent" in added_row
-    assert f'<a href="{reverse("customers:detail", args=[world.customer.pk])}">Test Customer</a>' in added_row
-    assert f'<a href="{reverse("subscriptions:detail", args=[essentials.pk])}">{ESSENTIALS}</a>' in added_row
-    assert "Quantity change" in added_row and "Licenses: 25 → 30" in added_row
-    assert '<span class="badge badge--succeeded">Succeeded</span>' in added_row
-    assert re.search(r'<time datetime="[^"]+">', added_row)
+    assert "Dana Agent" in added_row.text
+    assert (
+        added_row.find("a", href=reverse("customers:detail", args=[world.customer.pk])).text
+        == "Test Customer"
+    )
+    assert added_row.find("a", href=reverse("subscriptions:detail", args=[essentials.pk])).text == ESSENTIALS
+    assert "Quantity change" in added_row.text and "Licenses: 25 → 30" in added_row.text
+    assert badge(added_row) == ("badge--succeeded", "Succeeded")
+    assert added_row.find("time").attrs["datetime"]
 
     limit_row = row_of(content, limit)
-    assert "Licenses: 40 → 301" in limit_row
-    assert '<span class="badge badge--refused">Refused</span>' in limit_row
-    assert "Office 365 Business Premium is limited to 300 licenses." in limit_row
+    assert "Licenses: 40 → 301" in limit_row.text
+    assert badge(limit_row) == ("badge--refused", "Refused")
+    assert "Office 365 Business Premium is limited to 300 licenses." in limit_row.text
 
     failed_row = row_of(content, failed)
-    assert '<span class="badge badge--failed">Failed</span>' in failed_row
-    assert "Something went wrong and nothing was changed." in failed_row
+    assert badge(failed_row) == ("badge--failed", "Failed")
+    assert "Something went wrong and nothing was changed." in failed_row.text
 
     upgraded_row = row_of(content, upgraded)
-    assert "Upgrade to Office 365 ProPlus, 10 licenses" in upgraded_row
+    assert "Upgrade to Office 365 ProPlus, 10 licenses" in upgraded_row.text
     report_url = reverse("subscriptions:operation", args=[upgraded.pk])
-    assert f'<a href="{report_url}">Upgrade report</a>' in upgraded_row
-    assert "Upgrade report" not in limit_row + added_row + failed_row
+    assert upgraded_row.find("a", href=report_url).text == "Upgrade report"
+    for row in (limit_row, added_row, failed_row):
+        assert "Upgrade report" not in row.text
 
 
 def test_the_header_links_the_activity_log_next_to_customers(agent_client, world):
     content = agent_client.get(log_url()).content.decode()
 
-    nav = re.search(r'<nav class="topbar__nav".*?</nav>', content, re.S).group(0)
-    assert nav.index(">Customers<") < nav.index(">Activity log<")
-    assert re.search(rf'<a href="{log_url()}" aria-current="page">Activity log</a>', nav)
+    links = html.find(content, "nav", class_="topbar__nav").find_all("a")
+    assert [link.text for link in links] == ["Customers", "Activity log"]
+    assert [link.attrs.get("aria_current") for link in links] == [None, "page"]
+    assert links[1].attrs["href"] == log_url()
 
 
 def test_the_log_never_shows_another_partners_operations(agent_client, world):
@@ -252,17 +263,17 @@ def test_a_date_range_ending_before_it_starts_is_an_error(agent_client, mixed_lo
 def test_the_filter_form_is_a_plain_get_form_that_htmx_also_sends(agent_client, mixed_log):
     content = agent_client.get(log_url(), {"kind": "upgrade"}).content.decode()
 
-    form = re.search(r'<form class="activity-filters"[^>]*>', content, re.S).group(0)
-    assert 'method="get"' in form and f'action="{log_url()}"' in form
-    assert f'hx-get="{log_url()}"' in form and 'hx-push-url="true"' in form
+    form = html.find(content, "form", class_="activity-filters")
+    assert (form.attrs["method"], form.attrs["action"]) == ("get", log_url())
+    assert (form.attrs["hx_get"], form.attrs["hx_push_url"]) == (log_url(), "true")
     for name in ("customer", "kind", "result"):
-        assert re.search(rf'<select name="{name}"', content)
-    assert re.search(r'<input type="date" name="date_from"', content)
-    assert re.search(r'<input type="date" name="date_to"', content)
-    assert re.search(r'<option value="upgrade" selected>Upgrade</option>', content)
+        assert form.find("select", name=name)
+    assert form.find("input", type="date", name="date_from")
+    assert form.find("input", type="date", name="date_to")
+    assert form.find("select", name="kind").find("option", selected=True).attrs["value"] == "upgrade"
     # Only the customers the log can show are offered.
-    customer_select = re.search(r'<select name="customer".*?</select>', content, re.S).group(0)
-    assert "Another Customer" in customer_select and "Test Customer" in customer_select
+    offered = {option.text for option in form.find("select", name="customer").find_all("option")}
+    assert offered == {"All customers", "Another Customer", "Test Customer"}
 
 
 def test_htmx_gets_the_results_fragment_with_the_new_count(agent_client, mixed_log):
@@ -288,10 +299,9 @@ def test_the_log_is_paginated_50_per_page(agent_client, world):
     assert len(second.context["rows"]) == 5
     assert "55 operations" in first.content.decode()
     assert "Page 1 of 2" in first.content.decode()
-    next_link = re.search(r'<a class="button" href="([^"]+)" rel="next"', first.content.decode()).group(1)
-    assert next_link == "?page=2"
-    previous = re.search(r'<a class="button" href="([^"]+)" rel="prev"', second.content.decode()).group(1)
-    assert previous == "?page=1&amp;kind=quantity_change"
+    assert html.find(first.content, "a", class_="button", rel="next").attrs["href"] == "?page=2"
+    previous = html.find(second.content, "a", class_="button", rel="prev").attrs["href"]
+    assert previous == "?page=1&kind=quantity_change"
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Billing impact, exactly as DOMAIN.md section 6 writes it (and its three worked checks)."""
+"""Billing impact, exactly as docs/domain.md §8 writes it (and its three worked checks)."""
 
 import datetime
 from decimal import Decimal

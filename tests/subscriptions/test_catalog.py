@@ -1,6 +1,6 @@
-"""The catalog in the database is DOMAIN.md section 2.
+"""The catalog in the database is docs/domain.md §2.
 
-The expected catalog is DOMAIN.md's own tables, pasted here verbatim and read by the small parsers
+The expected catalog is docs/domain.md's own tables, pasted here verbatim and read by the small parsers
 below, so the test does not share a line of data with `subscriptions.catalog`.
 """
 

@@ -1,4 +1,4 @@
-"""Eligibility (DOMAIN.md section 4): every target with its reasons, side-effect free, in bulk."""
+"""Eligibility (docs/domain.md §4): every target with its reasons, side-effect free, in bulk."""
 
 import datetime
 from decimal import Decimal
@@ -42,7 +42,7 @@ def codes(option) -> list[str]:
     return [reason.code for reason in option.reasons]
 
 
-# --- The demo scenarios of DOMAIN.md section 7, exactly as the table says -------------------
+# --- The demo scenarios of docs/domain.md §9, exactly as the table says -------------------
 
 # customer -> (source offer, {eligible targets}, {refused target: reason codes}); targets not
 # listed are not shown at all.
@@ -178,7 +178,7 @@ def test_an_offer_with_no_upgrade_path_at_all_shows_nothing_and_refuses_any_targ
 def test_a_path_target_not_sold_in_the_customers_market_is_shown_refused(world):
     world.customer.market = "IN"
     world.customer.save()
-    # Only an admin adding such a path makes this possible (DOMAIN.md section 2).
+    # Only an admin adding such a path makes this possible (docs/domain.md §2).
     UpgradePath.objects.create(source_offer=world.offers[BUSINESS_INDIA], target_offer=world.offers[PREMIUM])
     source = world.subscription(BUSINESS_INDIA)
 

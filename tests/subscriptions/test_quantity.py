@@ -1,4 +1,4 @@
-"""Adding and removing licenses (DOMAIN.md sections 3, 5 and 6): the service, then the form.
+"""Adding and removing licenses (docs/domain.md §3, §6 and §8): the service, then the form.
 
 The service is `subscription_change_quantity`: one transaction under a row lock, prorated
 billing stored with the preview's figures, refusals logged with their reason, a one-time token.
@@ -7,7 +7,6 @@ tests/subscriptions/conftest.py.
 """
 
 import datetime
-import re
 import threading
 import time
 import uuid
@@ -25,6 +24,7 @@ from subscriptions import quantity as quantity_rules
 from subscriptions.formatting import money
 from subscriptions.models import BillingLine, Operation, OutOfScope, Subscription, UpgradePath
 from subscriptions.services import QuantityChangeRefused, subscription_change_quantity
+from tests import html
 from tests.actors import acting
 from tests.factories import PartnerUserFactory
 from tests.offer_names import E3, E5, ESSENTIALS, PREMIUM
@@ -54,7 +54,7 @@ def quantity_of(subscription) -> int:
 
 
 def e3_created_on(world, created_on: datetime.date, *, quantity=5, users=0) -> Subscription:
-    """An Enterprise E3 subscription (20.00 USD a month), as in DOMAIN.md section 6's checks."""
+    """An Enterprise E3 subscription (20.00 USD a month), as in docs/domain.md §8's checks."""
     return world.subscription(
         E3,
         quantity=quantity,
@@ -64,7 +64,7 @@ def e3_created_on(world, created_on: datetime.date, *, quantity=5, users=0) -> S
     )
 
 
-# --- Billing: the figures of DOMAIN.md section 6 --------------------------------------------
+# --- Billing: the figures of docs/domain.md §8 --------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -474,7 +474,7 @@ def detail_url(subscription) -> str:
 
 
 def hidden(response, name) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', response.content.decode()).group(1)
+    return html.find(response.content, "input", type="hidden", name=name).attrs["value"]
 
 
 def post(client, subscription, *, quantity, based_on=None, token=None, headers=None, **extra):
@@ -501,16 +501,20 @@ def test_the_form_asks_for_the_new_quantity_within_the_assigned_and_the_offer_ma
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert "<h1>Add licenses</h1>" in content
-    quantity_input = re.search(r'<input type="number" name="quantity"[^>]*>', content, re.S).group(0)
-    assert 'value="25"' in quantity_input
-    assert 'min="20"' in quantity_input and 'max="300"' in quantity_input
-    assert f'hx-get="{form_url(essentials)}"' in quantity_input
+    page = html.parse(content)
+    assert page.find("h1").text == "Add licenses"
+    quantity_input = page.find("input", type="number", name="quantity")
+    assert (quantity_input.attrs["value"], quantity_input.attrs["min"], quantity_input.attrs["max"]) == (
+        "25",
+        "20",
+        "300",
+    )
+    assert quantity_input.attrs["hx_get"] == form_url(essentials)
     assert hidden(response, "based_on") == "25"
     uuid.UUID(hidden(response, "token"))
-    assert re.search(r'<button type="submit" class="button button--primary">Submit</button>', content)
+    assert page.find("button", type="submit", class_="button--primary").text == "Submit"
     # The server, not the browser's bubble, explains a quantity past the maximum.
-    assert re.search(r"<form method=\"post\"[^>]*novalidate", content)
+    assert "novalidate" in page.find("form", method="post", action=form_url(essentials)).attrs
     assert "$5.00" in content, "the price per license per month"
 
 
@@ -548,7 +552,7 @@ def test_the_preview_past_the_maximum_says_so_and_links_the_upgrade(agent_client
     assert "Office 365 Business Premium is limited to 300 licenses." in content
     assert "Office 365 Enterprise E3, Office 365 Enterprise E5" in content
     upgrade_url = reverse("subscriptions:upgrade", args=[premium.pk])
-    assert re.search(rf'<a class="button" href="{upgrade_url}">Upgrade now</a>', content)
+    assert html.find(content, "a", class_="button", href=upgrade_url).text == "Upgrade now"
     assert not Operation.objects.exists(), "a preview is not an attempt"
 
 
@@ -565,7 +569,7 @@ def test_the_page_without_javascript_previews_the_quantity_in_the_url(agent_clie
 
     assert "<html" in content
     assert money(impact.net, impact.currency) in content
-    assert re.search(r'<input type="number" name="quantity" id="id_quantity" value="30"', content)
+    assert html.find(content, "input", type="number", name="quantity").attrs["value"] == "30"
 
 
 def test_the_preview_button_of_the_plain_form_changes_nothing(agent_client, essentials, snapshot):
@@ -590,8 +594,8 @@ def test_a_plain_submit_changes_the_quantity_and_redirects_to_the_subscription_p
     assert (operation.previous_quantity, operation.quantity, str(operation.token)) == (25, 30, token)
     assert quantity_of(essentials) == 30
     page = agent_client.get(response["Location"]).content.decode()
-    messages = re.search(r'<div class="messages" role="status">.*?</div>', page, re.S).group(0)
-    assert "Office 365 Business Essentials now has 30 licenses (was 25)." in messages
+    messages = html.find(page, "div", class_="messages", role="status")
+    assert messages.text == "Office 365 Business Essentials now has 30 licenses (was 25)."
 
 
 def test_an_htmx_submit_answers_with_a_client_redirect(agent_client, essentials):
@@ -622,9 +626,9 @@ def test_a_refusal_shows_the_limit_and_the_upgrade_with_the_same_token(agent_cli
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    alert = re.search(r'<div class="alert alert--error" role="alert">.*?</div>', content, re.S).group(0)
-    assert "Office 365 Business Premium is limited to 300 licenses." in alert
-    assert reverse("subscriptions:upgrade", args=[premium.pk]) in alert
+    alert = html.find(content, "div", class_="alert--error", role="alert")
+    assert "Office 365 Business Premium is limited to 300 licenses." in alert.text
+    assert alert.find_all("a", href=reverse("subscriptions:upgrade", args=[premium.pk]))
     assert hidden(response, "token") == token
     assert snapshot() == before
     assert Operation.objects.get().result == Operation.Result.REFUSED
@@ -652,7 +656,7 @@ def test_a_change_made_meanwhile_comes_back_as_a_fresh_form_on_the_new_quantity(
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "The quantity changed meanwhile: it is now 28 licenses." in content
     assert hidden(response, "based_on") == "28"
-    assert re.search(r'<input type="number" name="quantity" id="id_quantity" value="28"', content)
+    assert html.find(content, "input", type="number", name="quantity").attrs["value"] == "28"
     assert hidden(response, "token") == token
     assert quantity_of(essentials) == 28
 
@@ -669,7 +673,7 @@ def test_a_bad_quantity_is_a_form_error_that_keeps_the_token(agent_client, essen
     response = post(agent_client, essentials, quantity=quantity, token=token)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert re.search(r'<p class="field__error" id="quantity-errors">.+</p>', response.content.decode())
+    assert html.find(response.content, "p", class_="field__error", id="quantity-errors").text
     assert hidden(response, "token") == token
     assert snapshot() == before and not Operation.objects.exists()
 

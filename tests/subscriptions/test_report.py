@@ -1,4 +1,4 @@
-"""The list of accounts and services an upgrade affected: the reference report of DOMAIN.md
+"""The list of accounts and services an upgrade affected: the reference report of docs/domain.md
 section 5, its order, its CSV, and the codes it is built from."""
 
 import csv
@@ -18,7 +18,7 @@ from tests.actors import acting
 from tests.offer_names import E3, ESSENTIALS, PREMIUM
 from tests.oracles import outcome_counts
 
-# DOMAIN.md section 5: what each of Litware's 35 moved accounts gets, as (service, kind, code).
+# docs/domain.md §5: what each of Litware's 35 moved accounts gets, as (service, kind, code).
 LITWARE_MOVED_ACCOUNT = {
     ("Exchange Online", reasons.ACTION, reasons.MAILBOX_PLAN_CHANGE),
     ("SharePoint Online", reasons.ACTION, reasons.SERVICE_PLAN_CHANGE),

@@ -1,6 +1,6 @@
-"""`seed_demo` creates exactly the demo of DOMAIN.md section 7, idempotently.
+"""`seed_demo` creates exactly the demo of docs/domain.md §9, idempotently.
 
-The expected scenario is transcribed here from DOMAIN.md, independently of `subscriptions.demo`.
+The expected scenario is transcribed here from docs/domain.md §9, independently of `subscriptions.demo`.
 """
 
 import datetime

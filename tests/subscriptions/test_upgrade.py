@@ -1,4 +1,4 @@
-"""The upgrade (DOMAIN.md section 5): one transaction, every account accounted for, tokens,
+"""The upgrade (docs/domain.md §5): one transaction, every account accounted for, tokens,
 refusals and failures that leave no trace but their log line, and a bounded query count."""
 
 import math

@@ -6,7 +6,6 @@ agent, the real catalog) and `snapshot` fixtures of tests/subscriptions/conftest
 
 import csv
 import io
-import re
 import uuid
 from http import HTTPStatus
 
@@ -19,6 +18,7 @@ from customers.models import DelegatedAdminGrant, PartnerUser
 from subscriptions import billing, report, services
 from subscriptions.formatting import money
 from subscriptions.models import Operation, Subscription
+from tests import html
 from tests.factories import PartnerUserFactory
 from tests.offer_names import BUSINESS, E3, E5, PREMIUM, PROPLUS
 
@@ -40,7 +40,7 @@ def operation_url(operation) -> str:
 
 
 def token_in(response) -> str:
-    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    return html.find(response.content, "input", type="hidden", name="token").attrs["value"]
 
 
 def submit(client, subscription, *, target, quantity, token=None, headers=None, **extra):
@@ -69,19 +69,16 @@ def test_the_upgrade_page_offers_each_eligible_target_as_a_radio_labelled_with_i
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert "<h1>Upgrade a subscription</h1>" in content
+    page = html.parse(content)
+    assert page.find("h1").text == "Upgrade a subscription"
     for name in (PREMIUM, PROPLUS, E3, E5):
         offer = world.offers[name]
-        radio = re.search(
-            rf'<input type="radio" name="target_offer" value="{offer.pk}"[^>]*>', content
-        ).group(0)
-        assert "disabled" not in radio
-        assert re.search(
-            rf'<label for="target-{offer.pk}">\s*<span class="offer-option__name">{re.escape(name)}</span>',
-            content,
-        )
+        radio = page.find("input", type="radio", name="target_offer", value=offer.pk)
+        assert "disabled" not in radio.attrs
+        label = page.find("label", for_=f"target-{offer.pk}")
+        assert label.find("span", class_="offer-option__name").text == name
     assert "$20.00 per license per month" in content, "E3's price, money formatted"
-    assert re.search(r'<button type="submit" class="button button--primary">Submit</button>', content)
+    assert page.find("button", type="submit", class_="button--primary").text == "Submit"
     assert "hx-disabled-elt=\"find button[type='submit']\"" in content
 
 
@@ -93,21 +90,19 @@ def test_the_refused_targets_are_listed_disabled_with_their_reason_never_naming_
     content = agent_client.get(upgrade_url(source)).content.decode()
 
     proplus = world.offers[PROPLUS]
-    radio = re.search(rf'<input type="radio" name="target_offer" value="{proplus.pk}"[^>]*>', content).group(
-        0
-    )
-    assert "disabled" in radio
-    reasons_list = re.search(
-        rf'<ul class="offer-option__reasons" id="target-{proplus.pk}-reasons">.*?</ul>', content, re.S
-    )
-    assert "through another partner; they must cancel it" in reasons_list.group(0)
+    page = html.parse(content)
+    radio = page.find("input", type="radio", name="target_offer", value=proplus.pk)
+    assert "disabled" in radio.attrs
+    assert radio.attrs["aria_describedby"] == f"target-{proplus.pk}-reasons"
+    reasons_list = page.find("ul", class_="offer-option__reasons", id=f"target-{proplus.pk}-reasons")
+    assert "through another partner; they must cancel it" in reasons_list.text
     assert world.other_partner.name not in content
 
 
 def test_the_quantity_defaults_to_the_current_one_and_the_comparison_lists_services(agent_client, source):
     content = agent_client.get(upgrade_url(source)).content.decode()
 
-    assert re.search(r'<input type="number" name="quantity" id="id_quantity" value="10"', content)
+    assert html.find(content, "input", type="number", name="quantity").attrs["value"] == "10"
     assert "Services compared with Office 365 Business" in content
     assert 'Office 365 Business desktop apps <span aria-hidden="true">→</span>' in content
     assert "<li>Azure Rights Management</li>" in content
@@ -202,7 +197,7 @@ def test_the_page_without_javascript_shows_the_preview_for_the_choice_in_the_url
     content = response.content.decode()
     assert "<html" in content
     assert money(impact.net, impact.currency) in content
-    assert re.search(rf'value="{e3.pk}" id="target-{e3.pk}" required\s*checked', content)
+    assert "checked" in html.find(content, "input", type="radio", name="target_offer", value=e3.pk).attrs
 
 
 def test_the_preview_explains_a_quantity_out_of_the_targets_range(agent_client, world, source):
@@ -296,7 +291,7 @@ def test_a_bad_quantity_is_a_form_error_and_changes_nothing(agent_client, world,
     response = submit(agent_client, source, target=world.offers[PREMIUM].pk, quantity=quantity)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert re.search(r'<p class="field__error" id="quantity-errors">.+</p>', response.content.decode())
+    assert html.find(response.content, "p", class_="field__error", id="quantity-errors").text
     assert nothing_changed(snapshot, before)
     assert not Operation.objects.exists()
 
@@ -307,10 +302,10 @@ def test_a_form_error_keeps_the_token_and_the_choices(agent_client, world, sourc
     response = submit(agent_client, source, target=world.offers[E3].pk, quantity="abc", token=token)
 
     assert token_in(response) == token
-    assert re.search(
-        rf'value="{world.offers[E3].pk}" id="target-{world.offers[E3].pk}" required\s*checked',
-        response.content.decode(),
+    chosen = html.find(
+        response.content, "input", type="radio", name="target_offer", value=world.offers[E3].pk
     )
+    assert "checked" in chosen.attrs
 
 
 def test_a_lost_token_is_a_form_error_and_the_form_comes_back_with_a_fresh_one(
@@ -335,8 +330,8 @@ def test_a_refusal_by_the_engine_shows_the_reason_with_the_same_token(agent_clie
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    alert = re.search(r'<div class="alert alert--error" role="alert">.*?</div>', content, re.S).group(0)
-    assert "through another partner; they must cancel it" in alert
+    alert = html.find(content, "div", class_="alert--error", role="alert")
+    assert "through another partner; they must cancel it" in alert.text
     assert token_in(response) == token
     assert snapshot() == before
     assert Operation.objects.get().result == Operation.Result.REFUSED
@@ -415,7 +410,10 @@ def test_the_report_confirms_the_upgrade_with_its_billing_and_the_affected_accou
     assert "Problems in reassigning licenses while you switch plans in Office 365" in content
     assert f'href="{reverse("subscriptions:operation-csv", args=[operation.pk])}"' in content
     customer_url = reverse("customers:detail", args=[world.customer.pk])
-    assert re.search(rf'<a href="{customer_url}">Back to {world.customer.name}</a>', content)
+    assert [link.text for link in html.find_all(content, "a", href=customer_url)] == [
+        world.customer.name,
+        f"Back to {world.customer.name}",
+    ]
 
 
 def test_the_rows_filter_by_kind_and_htmx_gets_the_fragment(agent_client, world):
@@ -427,7 +425,7 @@ def test_the_rows_filter_by_kind_and_htmx_gets_the_fragment(agent_client, world)
     assert content.lstrip().startswith('<div id="affected"')
     assert "<html" not in content
     assert {row.kind for row in response.context["page"].object_list} == {"error"}
-    assert re.search(r'href="\?kind=error"[^>]*aria-current="true"', content)
+    assert html.find(content, "a", href="?kind=error").attrs["aria_current"] == "true"
 
 
 def test_an_unknown_kind_shows_every_row(agent_client, world):
