@@ -302,9 +302,8 @@ def test_a_form_error_keeps_the_token_and_the_choices(agent_client, world, sourc
     response = submit(agent_client, source, target=world.offers[E3].pk, quantity="abc", token=token)
 
     assert token_in(response) == token
-    chosen = html.find(
-        response.content, "input", type="radio", name="target_offer", value=world.offers[E3].pk
-    )
+    e3 = world.offers[E3].pk
+    chosen = html.find(response.content, "input", type="radio", name="target_offer", value=e3)
     assert "checked" in chosen.attrs
 
 
