@@ -6,6 +6,10 @@ principal name, subscription by customer, offer and seller): a second run change
 a scenario the demo user has since played through (an upgrade, a quantity change) is left as it
 is. A subscription's licenses are written only with the subscription itself, so an upgraded-away
 subscription never gets its licenses back. `reset_demo` clears the slate.
+
+A scenario that plays a change (an upgrade, a quantity change) must call the service outside
+these functions' transactions: services run in the outermost, durable transaction
+(docs/domain.md §7) and refuse to be nested.
 """
 
 import datetime

@@ -9,9 +9,11 @@ import logging
 from http import HTTPStatus
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
-from subscriptions.models import Operation
+from partnercenter.tenancy import partner_view
+from subscriptions.models import Operation, OutOfScope
 from tests.security.figures import count, seen
 from tests.security.patterns import accepts_post, url_patterns
 from tests.security.registry import PARTNER_PAGES_WITHOUT_OBJECT_ID, TENANCY_REGISTRY, WITHOUT_OBJECT_ID
@@ -101,3 +103,17 @@ def test_a_shared_customers_page_shows_only_what_the_viewers_partner_sold(tenanc
     assert f'id="subscription-{fabrikams.pk}"' in content
     assert f'id="subscription-{tenancy.shared_customer_subscription.pk}"' not in content
     assert not shows_none_of(content, tenancy.foreign_markers)
+
+
+def test_a_subscription_that_leaves_the_scope_after_the_page_loaded_it_is_a_404(tenancy, rf):
+    # The services refuse it themselves (OutOfScope, under their row lock); partner_view answers
+    # that refusal as any other door does: not found.
+    @partner_view(may_change=True)
+    def submit(request):
+        raise OutOfScope("The reseller relationship ended meanwhile.")
+
+    request = rf.post("/")
+    request.user = tenancy.viewer
+
+    with pytest.raises(Http404):
+        submit(request)
