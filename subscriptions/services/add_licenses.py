@@ -14,11 +14,23 @@ from subscriptions import reasons
 from subscriptions.models import BillingLine, Operation, Subscription
 from subscriptions.quantity import assess_quantity_change
 from subscriptions.reasons import Reason
-from subscriptions.services.attempts import Attempt, Refused, lock_in_scope, run_attempt, spent_by, validate
+from subscriptions.services.attempts import (
+    Attempt,
+    Refused,
+    lock_in_scope,
+    record_success,
+    replay_of,
+    run_attempt,
+    validate,
+)
 
 
 class QuantityChangeRefused(Refused):
     """The quantity was not changed, for a reason the partner can act on."""
+
+    @classmethod
+    def token_reused(cls) -> "QuantityChangeRefused":
+        return cls([Reason(reasons.TOKEN_REUSED, {"change": reasons.CHANGE_QUANTITY})])
 
 
 def subscription_change_quantity(
@@ -50,29 +62,18 @@ def subscription_change_quantity(
         refused=QuantityChangeRefused,
     )
 
-    def change() -> Operation:
-        return _change_quantity(
-            pk=subscription.pk, quantity=quantity, based_on=based_on, actor=actor, token=token, today=today
-        )
+    return run_attempt(
+        attempt,
+        lambda: _change_quantity(attempt, quantity=quantity, based_on=based_on, today=today),
+        on_success=on_success,
+    )
 
-    return run_attempt(attempt, change, on_success=on_success)
 
-
-def _change_quantity(*, pk, quantity, based_on, actor, token, today) -> Operation:
-    subscription = _lock_subscription(actor=actor, pk=pk)
-
-    # Under the lock, so a double click waiting behind the first submit sees its result.
-    replay = spent_by(token)
+def _change_quantity(attempt: Attempt, *, quantity, based_on, today) -> Operation:
+    subscription = _lock_subscription(actor=attempt.actor, pk=attempt.subscription.pk)
+    replay = replay_of(attempt, subscription=subscription, quantity=quantity, previous_quantity=based_on)
     if replay is not None:
-        if (
-            replay.kind == Operation.Kind.QUANTITY_CHANGE
-            and replay.partner_id == actor.partner.pk
-            and replay.subscription_id == subscription.pk
-            and replay.quantity == quantity
-            and replay.previous_quantity == based_on
-        ):
-            return replay
-        raise QuantityChangeRefused([Reason(reasons.TOKEN_REUSED, {"change": reasons.CHANGE_QUANTITY})])
+        return replay
 
     assessment = assess_quantity_change(subscription, quantity=quantity, based_on=based_on, today=today)
     if assessment.refusal is not None:
@@ -83,20 +84,9 @@ def _change_quantity(*, pk, quantity, based_on, actor, token, today) -> Operatio
     validate(subscription)
     subscription.save(update_fields=["quantity"])
 
-    operation = Operation(
-        kind=Operation.Kind.QUANTITY_CHANGE,
-        result=Operation.Result.SUCCEEDED,
-        actor=actor.user,
-        actor_kind=actor.kind,
-        partner=actor.partner,
-        customer=subscription.customer,
-        subscription=subscription,
-        previous_quantity=previous_quantity,
-        quantity=quantity,
-        token=token,
+    operation = record_success(
+        attempt, subscription=subscription, previous_quantity=previous_quantity, quantity=quantity
     )
-    validate(operation)
-    operation.save()
     # The preview's figures for the same day, from the quantity before the change.
     BillingLine.objects.bulk_create(
         [

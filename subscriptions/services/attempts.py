@@ -55,6 +55,11 @@ class Refused(ValidationError):
         """The refusal when another change holds the subscription's lock."""
         return cls([Reason(reasons.UPGRADE_IN_PROGRESS, {})])
 
+    @classmethod
+    def token_reused(cls) -> "Refused":
+        """The refusal when the form's token already succeeded with other choices."""
+        return cls([Reason(reasons.TOKEN_REUSED, {})])
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -122,12 +127,45 @@ def lock_in_scope(*, actor: Actor, pk: int, **lock) -> Subscription:
         raise OutOfScope(f"Subscription {pk} is not in the scope of partner {actor.partner.pk}.") from None
 
 
-def spent_by(token: uuid.UUID | None) -> Operation | None:
-    """The successful operation that spent `token`, if any. No token, no replay protection (a
-    script calling a service directly)."""
-    if token is None:
+def replay_of(attempt: Attempt, *, subscription: Subscription, **asked) -> Operation | None:
+    """The operation that already spent the attempt's token, when it asked the same thing of the
+    same subscription (`asked`: its other fields that must match); None for a fresh token.
+
+    Asked under the subscription's lock, so a double submit waiting behind the first sees its
+    result. The same token with other choices is refused (`token_reused`). No token, no replay
+    protection (a script calling a service directly).
+    """
+    if attempt.token is None:
         return None
-    return Operation.objects.filter(token=token, result=Operation.Result.SUCCEEDED).first()
+    replay = Operation.objects.filter(token=attempt.token, result=Operation.Result.SUCCEEDED).first()
+    if replay is None:
+        return None
+    if (
+        replay.kind == attempt.kind
+        and replay.partner_id == attempt.actor.partner.pk
+        and replay.subscription_id == subscription.pk
+        and all(getattr(replay, name) == value for name, value in asked.items())
+    ):
+        return replay
+    raise attempt.refused.token_reused()
+
+
+def record_success(attempt: Attempt, *, subscription: Subscription, **fields) -> Operation:
+    """The succeeded `Operation` of the attempt on `subscription` (as locked), validated and saved."""
+    operation = Operation(
+        kind=attempt.kind,
+        result=Operation.Result.SUCCEEDED,
+        actor=attempt.actor.user,
+        actor_kind=attempt.actor.kind,
+        partner=attempt.actor.partner,
+        customer=subscription.customer,
+        subscription=subscription,
+        token=attempt.token,
+        **fields,
+    )
+    validate(operation)
+    operation.save()
+    return operation
 
 
 def validate(instance) -> None:

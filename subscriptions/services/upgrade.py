@@ -19,7 +19,15 @@ from subscriptions.billing import BillingImpact, upgrade_billing_impact
 from subscriptions.eligibility import ServiceComparison, evaluate_upgrade
 from subscriptions.models import BillingLine, Offer, Operation, ServicePlan, Subscription, add_months
 from subscriptions.reasons import Reason
-from subscriptions.services.attempts import Attempt, Refused, lock_in_scope, run_attempt, spent_by, validate
+from subscriptions.services.attempts import (
+    Attempt,
+    Refused,
+    lock_in_scope,
+    record_success,
+    replay_of,
+    run_attempt,
+    validate,
+)
 from subscriptions.services.licenses import move_licenses
 
 
@@ -29,6 +37,10 @@ class UpgradeRefused(Refused):
     @classmethod
     def in_progress(cls) -> "UpgradeInProgress":
         return UpgradeInProgress()
+
+    @classmethod
+    def token_reused(cls) -> "TokenReused":
+        return TokenReused()
 
 
 class UpgradeNotEligible(UpgradeRefused):
@@ -77,36 +89,21 @@ def subscription_upgrade(
         target_offer=target_offer,
     )
 
-    def change() -> Operation:
-        return _upgrade(
-            pk=subscription.pk,
-            target_offer=target_offer,
-            quantity=quantity,
-            actor=actor,
-            token=token,
-            today=today,
-        )
-
-    return run_attempt(attempt, change, on_success=on_success)
+    return run_attempt(
+        attempt,
+        lambda: _upgrade(attempt, target_offer=target_offer, quantity=quantity, today=today),
+        on_success=on_success,
+    )
 
 
-def _upgrade(*, pk, target_offer, quantity, actor, token, today) -> Operation:
-    source = _lock_source(actor=actor, pk=pk)
+def _upgrade(attempt: Attempt, *, target_offer, quantity, today) -> Operation:
+    actor = attempt.actor
+    source = _lock_source(actor=actor, pk=attempt.subscription.pk)
     if quantity is None:
         quantity = target_offer.default_quantity(source.quantity)
-
-    # Checked under the lock, so a replay waiting behind the first submit sees its result.
-    replay = spent_by(token)
+    replay = replay_of(attempt, subscription=source, target_offer_id=target_offer.pk, quantity=quantity)
     if replay is not None:
-        if (
-            replay.kind == Operation.Kind.UPGRADE
-            and replay.partner_id == actor.partner.pk
-            and replay.subscription_id == source.pk
-            and replay.target_offer_id == target_offer.pk
-            and replay.quantity == quantity
-        ):
-            return replay
-        raise TokenReused()
+        return replay
 
     option = evaluate_upgrade(source, target_offer, today=today)
     if not option.is_eligible:
@@ -137,13 +134,7 @@ def _upgrade(*, pk, target_offer, quantity, actor, token, today) -> Operation:
     )
     _cancel_source(source=source, target=target)
     operation = _record_operation(
-        source=source,
-        target=target,
-        option=option,
-        quantity=quantity,
-        actor=actor,
-        token=token,
-        impact=impact,
+        attempt, source=source, target=target, option=option, quantity=quantity, impact=impact
     )
     move_licenses(source=source, target=target, upgrade_type=option.upgrade_type, operation=operation)
     return operation
@@ -181,25 +172,17 @@ def _cancel_source(*, source, target) -> None:
     source.save(update_fields=["status", "upgraded_to"])
 
 
-def _record_operation(*, source, target, option, quantity, actor, token, impact: BillingImpact) -> Operation:
-    operation = Operation(
-        kind=Operation.Kind.UPGRADE,
-        result=Operation.Result.SUCCEEDED,
-        actor=actor.user,
-        actor_kind=actor.kind,
-        partner=actor.partner,
-        customer=source.customer,
+def _record_operation(attempt, *, source, target, option, quantity, impact: BillingImpact) -> Operation:
+    operation = record_success(
+        attempt,
         subscription=source,
         target_offer=option.target_offer,
         target_subscription=target,
         upgrade_type=option.upgrade_type,
         previous_quantity=source.quantity,
         quantity=quantity,
-        token=token,
         service_changes=service_changes_record(option.service_changes),
     )
-    validate(operation)
-    operation.save()
     BillingLine.objects.bulk_create(
         [
             line.as_billing_line(operation=operation, subscription=line.subscription or target)
