@@ -287,10 +287,12 @@ class Subscription(models.Model):
     def save(self, *args, **kwargs):
         # Every write moves the version, computed by the database so that two writers never
         # store the same number; Django reads the new value back with the write (RETURNING).
-        if not self._state.adding:
+        update_fields = kwargs.get("update_fields")
+        writes = update_fields is None or bool(update_fields)  # Django saves nothing for []
+        if not self._state.adding and writes:
             self.version = F("version") + 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
     @property

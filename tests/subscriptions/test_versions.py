@@ -74,3 +74,11 @@ def test_an_edit_in_django_admin_moves_the_version(client, world):
     assert (Subscription.objects.get(pk=subscription.pk).quantity, version_of(subscription)) == (11, 2)
     # The admin shows the version but never takes one from the form.
     assert 'name="version"' not in client.get(url).content.decode()
+
+
+def test_a_save_of_no_field_writes_nothing_and_leaves_the_version(world):
+    subscription = world.subscription(ESSENTIALS)
+
+    subscription.save(update_fields=[])
+
+    assert subscription.version == version_of(subscription) == 1
