@@ -596,7 +596,12 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
             "upgrade POST",
             reverse("subscriptions:upgrade", args=[tenant.subscription.pk]),
             method="post",
-            data={"target_offer": target, "quantity": tenant.users, "token": str(uuid.uuid4())},
+            data={
+                "target_offer": target,
+                "quantity": tenant.users,
+                "token": str(uuid.uuid4()),
+                "version": Subscription.objects.values_list("version", flat=True).get(pk=tenant.subscription.pk),
+            },
             expect=302,
         )
         elapsed, _, _ = send(clients["demo"], Request("hello", "/_hello/"))

@@ -50,7 +50,20 @@ class BillingLinePreview:
 
 
 @dataclass(frozen=True)
+class RecurringCost:
+    """What the subscription costs a month before the change, and from `starts_on` after it."""
+
+    currency: str
+    before: Decimal
+    after: Decimal
+    # The first billing anniversary the new monthly figure is charged on.
+    starts_on: datetime.date
+
+
+@dataclass(frozen=True)
 class BillingImpact:
+    """The one-off prorated lines of a change, as they are stored."""
+
     currency: str
     lines: tuple[BillingLinePreview, ...]
 
@@ -146,6 +159,36 @@ def upgrade_billing_impact(
             cancellation_credit(subscription=subscription, today=today),
             new_subscription_charge(offer=target_offer, currency=currency, quantity=quantity, today=today),
         ),
+    )
+
+
+def upgrade_recurring_cost(
+    *, subscription: Subscription, target_offer: Offer, quantity: int, today: datetime.date | None = None
+) -> RecurringCost:
+    """The source's monthly cost, and the new subscription's from its first anniversary (a month
+    from today: its anniversary is the day it is created)."""
+    today = today or clock.today()
+    currency = subscription.customer.currency
+    return RecurringCost(
+        currency=currency,
+        before=to_cents(monthly_price(subscription.offer, currency) * subscription.quantity),
+        after=to_cents(monthly_price(target_offer, currency) * quantity),
+        starts_on=add_months(today, 1),
+    )
+
+
+def quantity_change_recurring_cost(
+    *, subscription: Subscription, new_quantity: int, today: datetime.date | None = None
+) -> RecurringCost:
+    """The monthly cost now, and from the next billing anniversary with `new_quantity` seats."""
+    today = today or clock.today()
+    currency = subscription.customer.currency
+    price = monthly_price(subscription.offer, currency)
+    return RecurringCost(
+        currency=currency,
+        before=to_cents(price * subscription.quantity),
+        after=to_cents(price * new_quantity),
+        starts_on=subscription.next_anniversary(today) or today,
     )
 
 

@@ -34,8 +34,18 @@ def _license_count(*, label, min_value: int, below_minimum) -> forms.IntegerFiel
     )
 
 
+def _page_version() -> forms.IntegerField:
+    """The version of the subscription the page was drawn from: a write since makes it stale."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _EXPIRED, "invalid": _EXPIRED, "min_value": _EXPIRED},
+    )
+
+
 class UpgradeForm(forms.Form):
-    """The new offer, the quantity, and the one-time token issued with the page.
+    """The new offer, the quantity, the page's version and one-time token, and, when the quantity
+    leaves licensed users out, how many of them the partner accepts to leave without a license.
 
     The choices are every target of the source's upgrade paths, eligible or not: a target
     refused now may have been eligible when the page was drawn, and the engine then says why it
@@ -56,6 +66,15 @@ class UpgradeForm(forms.Form):
         label=_("Quantity"), min_value=1, below_minimum=_("Enter at least %(limit_value)s license.")
     )
     token = _one_time_token()
+    version = _page_version()
+    # The checkbox carries the number the preview named; unticked (or forged away) it is 0, and
+    # the engine refuses to leave anyone out.
+    accept_unlicensed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _EXPIRED, "min_value": _EXPIRED},
+    )
 
     def __init__(self, *args, options: list[UpgradeOption], **kwargs):
         super().__init__(*args, **kwargs)

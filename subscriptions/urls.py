@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:subscription_id>/", views.subscription_detail, name="detail"),
     path("<int:subscription_id>/licenses/", views.subscription_change_quantity, name="change-quantity"),
     path("<int:subscription_id>/upgrade/", views.subscription_upgrade, name="upgrade"),
+    path("<int:subscription_id>/upgrade/accounts/", views.upgrade_accounts, name="upgrade-accounts"),
     path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
     path("operations/<int:operation_id>/affected.csv", views.operation_csv, name="operation-csv"),
     path("activity/", views.activity_log, name="activity"),

@@ -8,6 +8,7 @@ Several codes are shared with the quantity change, which words them in its own v
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscriptions.reasons import wording
 
@@ -26,6 +27,10 @@ UPGRADE_IN_PROGRESS = "upgrade_in_progress"
 QUANTITY_OUT_OF_RANGE = "quantity_out_of_range"
 TOKEN_REUSED = "token_reused"
 UNEXPECTED_ERROR = "unexpected_error"
+# The page was drawn from an older version of the subscription (another tab, an admin edit).
+SUBSCRIPTION_CHANGED_MEANWHILE = "subscription_changed_meanwhile"
+# Fewer licenses than licensed users, and Submit did not say it accepts leaving them out.
+UNLICENSED_NOT_CONFIRMED = "unlicensed_not_confirmed"
 
 # `delegated_admin_missing` says which: no grant at all, or one that no longer counts.
 GRANT_MISSING = "missing"
@@ -48,6 +53,8 @@ PARTNER_CENTER_CODES = {
     QUANTITY_OUT_OF_RANGE: "invalid_quantity",
     TOKEN_REUSED: "duplicate_request",
     UNEXPECTED_ERROR: "internal_error",
+    SUBSCRIPTION_CHANGED_MEANWHILE: "concurrency_conflicts",
+    UNLICENSED_NOT_CONFIRMED: "invalid_quantity",
 }
 
 
@@ -182,6 +189,30 @@ def _unexpected(params: dict) -> str:
     return _("Something went wrong and nothing was changed. Try again in a moment.")
 
 
+def _changed_meanwhile(params: dict) -> str:
+    return ngettext(
+        "The subscription changed meanwhile: it now has %(quantity)s license. Nothing was changed. "
+        "Check the new figures and submit again.",
+        "The subscription changed meanwhile: it now has %(quantity)s licenses. Nothing was changed. "
+        "Check the new figures and submit again.",
+        wording.count(params.get("quantity")),
+    ) % {"quantity": wording.quantity(params.get("quantity"))}
+
+
+def _unlicensed_not_confirmed(params: dict) -> str:
+    return ngettext(
+        "%(count)s account would be left without a license: %(quantity)s licenses for %(users)s licensed "
+        "users. Confirm that you accept it, or raise the quantity.",
+        "%(count)s accounts would be left without a license: %(quantity)s licenses for %(users)s licensed "
+        "users. Confirm that you accept it, or raise the quantity.",
+        wording.count(params.get("count")),
+    ) % {
+        "count": wording.quantity(params.get("count")),
+        "quantity": wording.quantity(params.get("quantity")),
+        "users": wording.quantity(params.get("users")),
+    }
+
+
 DESCRIBERS = {
     SUBSCRIPTION_NOT_ACTIVE: _not_active,
     NO_UPGRADE_PATH: _no_path,
@@ -193,6 +224,8 @@ DESCRIBERS = {
     QUANTITY_OUT_OF_RANGE: _quantity,
     TOKEN_REUSED: _token_reused,
     UNEXPECTED_ERROR: _unexpected,
+    SUBSCRIPTION_CHANGED_MEANWHILE: _changed_meanwhile,
+    UNLICENSED_NOT_CONFIRMED: _unlicensed_not_confirmed,
 }
 
 

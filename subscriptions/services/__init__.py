@@ -7,6 +7,7 @@ refuse a subscription outside the actor's scope with `OutOfScope`. Callers impor
 """
 
 from subscriptions.models import OutOfScope
+from subscriptions.service_changes import classify_change, service_changes_record
 from subscriptions.services.add_licenses import QuantityChangeRefused, subscription_change_quantity
 from subscriptions.services.attempts import Refused
 from subscriptions.services.bulk_sql import BATCH_SIZE
@@ -16,8 +17,6 @@ from subscriptions.services.upgrade import (
     UpgradeInProgress,
     UpgradeNotEligible,
     UpgradeRefused,
-    classify_change,
-    service_changes_record,
     subscription_upgrade,
 )
 

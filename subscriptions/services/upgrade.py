@@ -1,10 +1,12 @@
 """The upgrade: one service function, one transaction, all or nothing (docs/domain.md §5).
 
-`subscription_upgrade` locks the source, re-checks eligibility (the page may be stale), creates
-the target, cancels the source, records the operation with its billing lines, and moves the
-licenses user by user (`services.licenses`). It runs under the attempt protocol
-(`services.attempts`): refusals are `UpgradeRefused`, and every refused or failed attempt is
-logged once, after the rollback.
+`subscription_upgrade` locks the source, replays a spent token, refuses a page drawn from an
+older version of the subscription, re-checks eligibility, decides each licensed user's outcome
+(`license_rules`, the pre-flight's function) and refuses to leave users without a license
+unless the caller accepts that many, then creates the target, cancels the source, records the
+operation with its billing lines and writes the license moves (`services.licenses`). It runs
+under the attempt protocol (`services.attempts`): refusals are `UpgradeRefused`, and every
+refused or failed attempt is logged once, after the rollback.
 
 Query budget: a fixed number of queries plus one per 1,000 rows written (`services.bulk_sql`).
 """
@@ -16,9 +18,11 @@ from customers.actors import Actor
 from partnercenter import clock
 from subscriptions import reasons
 from subscriptions.billing import BillingImpact, upgrade_billing_impact
-from subscriptions.eligibility import ServiceComparison, evaluate_upgrade
-from subscriptions.models import BillingLine, Offer, Operation, ServicePlan, Subscription, add_months
+from subscriptions.eligibility import evaluate_upgrade
+from subscriptions.license_rules import plan_license_moves
+from subscriptions.models import BillingLine, Offer, Operation, Subscription, add_months
 from subscriptions.reasons import Reason
+from subscriptions.service_changes import service_changes_record
 from subscriptions.services.attempts import (
     Attempt,
     Refused,
@@ -28,7 +32,7 @@ from subscriptions.services.attempts import (
     run_attempt,
     validate,
 )
-from subscriptions.services.licenses import move_licenses
+from subscriptions.services.licenses import write_license_moves
 
 
 class UpgradeRefused(Refused):
@@ -68,9 +72,16 @@ def subscription_upgrade(
     quantity: int | None,
     actor: Actor,
     token: uuid.UUID | None,
+    version: int | None = None,
+    accept_unlicensed: int = 0,
     on_success: Callable[[Operation], None] | None = None,
 ) -> Operation:
     """Upgrade `subscription` to `target_offer` with `quantity` seats (None: the default).
+
+    `version` is the subscription's version the caller's page was drawn from: when it moved
+    since, the upgrade is refused (None: no page, no check). `accept_unlicensed` is how many
+    licensed users the caller accepts to leave without a license when the quantity is smaller
+    than them; more than that is refused (docs/domain.md §5).
 
     Returns the succeeded Operation, or the earlier one when `token` was already used with the
     same parameters. Raises `UpgradeRefused` (logged as a refused Operation), `OutOfScope` (the
@@ -91,12 +102,19 @@ def subscription_upgrade(
 
     return run_attempt(
         attempt,
-        lambda: _upgrade(attempt, target_offer=target_offer, quantity=quantity, today=today),
+        lambda: _upgrade(
+            attempt,
+            target_offer=target_offer,
+            quantity=quantity,
+            version=version,
+            accept_unlicensed=accept_unlicensed,
+            today=today,
+        ),
         on_success=on_success,
     )
 
 
-def _upgrade(attempt: Attempt, *, target_offer, quantity, today) -> Operation:
+def _upgrade(attempt: Attempt, *, target_offer, quantity, version, accept_unlicensed, today) -> Operation:
     actor = attempt.actor
     source = _lock_source(actor=actor, pk=attempt.subscription.pk)
     if quantity is None:
@@ -104,6 +122,18 @@ def _upgrade(attempt: Attempt, *, target_offer, quantity, today) -> Operation:
     replay = replay_of(attempt, subscription=source, target_offer_id=target_offer.pk, quantity=quantity)
     if replay is not None:
         return replay
+    # After the replay (a double submit still lands on the first report), before anything else:
+    # the figures the partner saw are not the subscription's any more. A subscription that is no
+    # longer active is told so by eligibility instead.
+    if version is not None and source.version != version and source.is_active:
+        raise UpgradeRefused(
+            [
+                Reason(
+                    reasons.SUBSCRIPTION_CHANGED_MEANWHILE,
+                    {"quantity": source.quantity, "version": source.version},
+                )
+            ]
+        )
 
     option = evaluate_upgrade(source, target_offer, today=today)
     if not option.is_eligible:
@@ -125,6 +155,23 @@ def _upgrade(attempt: Attempt, *, target_offer, quantity, today) -> Operation:
 
     # The evaluated target comes with its plans and prices prefetched.
     target_offer = option.target_offer
+    plan = plan_license_moves(
+        source, target_offer=target_offer, quantity=quantity, upgrade_type=option.upgrade_type
+    )
+    if len(plan.unlicensed_by_quantity) > accept_unlicensed:
+        raise UpgradeRefused(
+            [
+                Reason(
+                    reasons.UNLICENSED_NOT_CONFIRMED,
+                    {
+                        "count": len(plan.unlicensed_by_quantity),
+                        "accepted": accept_unlicensed,
+                        "quantity": quantity,
+                        "users": len(plan.accounts),
+                    },
+                )
+            ]
+        )
     # Figures of the source as it was, on the same day as the preview.
     impact = upgrade_billing_impact(
         subscription=source, target_offer=target_offer, quantity=quantity, today=today
@@ -136,7 +183,7 @@ def _upgrade(attempt: Attempt, *, target_offer, quantity, today) -> Operation:
     operation = _record_operation(
         attempt, source=source, target=target, option=option, quantity=quantity, impact=impact
     )
-    move_licenses(source=source, target=target, upgrade_type=option.upgrade_type, operation=operation)
+    write_license_moves(plan, source=source, target=target, operation=operation)
     return operation
 
 
@@ -190,61 +237,3 @@ def _record_operation(attempt, *, source, target, option, quantity, impact: Bill
         ]
     )
     return operation
-
-
-# --- Service changes ----------------------------------------------------------------------
-
-# A change inside one of these families needs nothing from anyone: it is a richer tier.
-_TIER_FAMILIES = frozenset({"Microsoft Forms", "Microsoft Stream"})
-
-
-def classify_change(from_plan: ServicePlan, to_plan: ServicePlan) -> tuple[str, str]:
-    """(code, kind) of a plan change inside a family, as the affected-accounts report shows it."""
-    if from_plan.family == "Exchange Online":
-        return reasons.MAILBOX_PLAN_CHANGE, reasons.ACTION
-    if from_plan.family == "Office desktop apps":
-        return reasons.OFFICE_APPS_REACTIVATION, reasons.ACTION
-    if from_plan.plan_id == "ONEDRIVESTANDARD":
-        return reasons.ONEDRIVE_MOVES_TO_SHAREPOINT, reasons.ACTION
-    if from_plan.family in _TIER_FAMILIES:
-        return reasons.SERVICE_TIER_CHANGE, reasons.INFO
-    return reasons.SERVICE_PLAN_CHANGE, reasons.ACTION
-
-
-def service_changes_record(comparison: ServiceComparison) -> dict:
-    """The upgrade-wide changes every moved account gets, as stored on `Operation.service_changes`."""
-    changed = []
-    for from_plan, to_plan in comparison.changed:
-        code, kind = classify_change(from_plan, to_plan)
-        changed.append(
-            {
-                "family": to_plan.family,
-                "code": code,
-                "kind": kind,
-                "from_plan": from_plan.plan_id,
-                "from_name": from_plan.name,
-                "to_plan": to_plan.plan_id,
-                "to_name": to_plan.name,
-            }
-        )
-    lost = [
-        {
-            "family": p.family,
-            "code": reasons.SERVICE_LOST,
-            "kind": reasons.ACTION,
-            "plan": p.plan_id,
-            "name": p.name,
-        }
-        for p in comparison.lost
-    ]
-    added = [
-        {
-            "family": p.family,
-            "code": reasons.SERVICE_ADDED,
-            "kind": reasons.INFO,
-            "plan": p.plan_id,
-            "name": p.name,
-        }
-        for p in comparison.gained
-    ]
-    return {"changed": changed, "lost": lost, "added": added}

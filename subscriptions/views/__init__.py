@@ -10,7 +10,7 @@ from subscriptions.views.activity import activity_csv, activity_log
 from subscriptions.views.add_licenses import subscription_change_quantity
 from subscriptions.views.operation import operation_csv, operation_detail
 from subscriptions.views.subscription import subscription_detail
-from subscriptions.views.upgrade import subscription_upgrade
+from subscriptions.views.upgrade import subscription_upgrade, upgrade_accounts
 
 __all__ = [
     "activity_csv",
@@ -20,4 +20,5 @@ __all__ = [
     "subscription_change_quantity",
     "subscription_detail",
     "subscription_upgrade",
+    "upgrade_accounts",
 ]

@@ -60,6 +60,13 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
             and shown.params.get("upgrade_targets")
         ),
         "impact": assessment.impact,
+        "recurring": (
+            billing.quantity_change_recurring_cost(
+                subscription=subscription, new_quantity=form.cleaned_data["quantity"], today=today
+            )
+            if assessment.impact
+            else None
+        ),
         "quantity_refused": refusal is not None and refusal.code in _QUANTITY_REFUSALS,
         # A form whose token was lost or forged comes back with a fresh one.
         "token": uuid.uuid4() if form["token"].errors else form["token"].value(),

@@ -22,11 +22,15 @@ from tests.browser.pages import (
     assert_right_after_name,
     at_both_widths,
     billing_preview,
+    choose_target,
     controlled_panel,
     fabrikam_subscription,
+    go_to_upgrade_page,
     is_focused,
     money,
     open_customer,
+    open_upgrade_menu_by_hover,
+    submit_and_wait_for_report,
     tab_until,
     target_radio,
     upgrade_now_links,
@@ -40,42 +44,6 @@ pytestmark = pytest.mark.browser
 MUTUALLY_EXCLUSIVE = "MutuallyExclusiveViolation"
 NO_USAGE_LOCATION = "ProhibitedInUsageLocationViolation"
 LICENSE_ERRORS = (MUTUALLY_EXCLUSIVE, NO_USAGE_LOCATION, "CountViolation")
-
-
-def open_upgrade_menu_by_hover(page: Page, subscription_name: str):
-    button = upgrade_options_button(page, subscription_name)
-    button.hover()
-    expect(button).to_have_attribute("aria-expanded", "true")
-    link = controlled_panel(page, button).get_by_role("link", name=UPGRADE_NOW, exact=True)
-    expect(link).to_be_visible()
-    return button, link
-
-
-def go_to_upgrade_page(
-    page: Page, base_url: str, customer_name: str, offer_name: str | None = None
-) -> Subscription:
-    source = fabrikam_subscription(customer_name, offer_name)
-    open_customer(page, base_url, customer_name)
-    _, link = open_upgrade_menu_by_hover(page, source.friendly_name)
-    link.click()
-    expect(page.get_by_role("heading", name="Upgrade a subscription", exact=True)).to_be_visible()
-    return source
-
-
-def choose_target(page: Page, offer_name: str) -> str:
-    """Pick the target offer with the mouse; returns the billing preview once it has updated."""
-    radio = target_radio(page, offer_name)
-    if radio.is_checked():
-        # A preselected target would hide whether the preview follows the choice.
-        page.get_by_role("radio", checked=False, disabled=False).first.check()
-    before = billing_preview(page).inner_text()
-    radio.check()
-    return wait_for_preview_change(page, before)
-
-
-def submit_and_wait_for_report(page: Page) -> None:
-    page.get_by_role("button", name="Submit", exact=True).click()
-    expect(page.get_by_role("heading", name="Upgrade a subscription", exact=True)).to_have_count(0)
 
 
 def report_text(page: Page) -> str:

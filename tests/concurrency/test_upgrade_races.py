@@ -104,7 +104,8 @@ def test_twenty_submits_with_one_token_make_one_upgrade_and_all_see_its_result_o
     path = reverse("subscriptions:upgrade", args=[source.pk])
     browsers = signed_in(SUBMITS)
     token = browsers[0].form_field(path, "token")
-    body = {"target_offer": premium.pk, "quantity": source.quantity, "token": token}
+    version = browsers[0].form_field(path, "version")
+    body = {"target_offer": premium.pk, "quantity": source.quantity, "token": token, "version": version}
 
     responses = race(browsers, path, [body] * SUBMITS)
 
@@ -137,7 +138,12 @@ def test_twenty_submits_with_different_tokens_make_one_upgrade_and_refuse_the_ot
     path = reverse("subscriptions:upgrade", args=[source.pk])
     browsers = signed_in(SUBMITS)
     bodies = [
-        {"target_offer": e3.pk, "quantity": source.quantity, "token": browser.form_field(path, "token")}
+        {
+            "target_offer": e3.pk,
+            "quantity": source.quantity,
+            "token": browser.form_field(path, "token"),
+            "version": browser.form_field(path, "version"),
+        }
         for browser in browsers
     ]
     assert len({body["token"] for body in bodies}) == SUBMITS

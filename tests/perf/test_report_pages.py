@@ -23,6 +23,7 @@ def upgrade(demo, customer_name: str, source_offer: str, *, target=E3, quantity=
         quantity=quantity,
         actor=acting(demo.users["demo"]),
         token=uuid.uuid4(),
+        accept_unlicensed=source.licenses.count(),
     )
 
 

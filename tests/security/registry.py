@@ -77,8 +77,15 @@ TENANCY_REGISTRY: dict[str, Route] = {
         foreign={"customer with no reseller relationship": lambda t: {"customer_id": t.foreign_customer.pk}},
     ),
     "subscriptions:upgrade": _subscription_route(
-        data=lambda t: {"target_offer": t.offers[E3].pk, "quantity": 5, "token": str(uuid.uuid4())}
+        data=lambda t: {
+            "target_offer": t.offers[E3].pk,
+            "quantity": 5,
+            "token": str(uuid.uuid4()),
+            "version": t.own_subscription.version,
+        }
     ),
+    # The pre-flight's list of accounts, for the same choice as the upgrade form.
+    "subscriptions:upgrade-accounts": _subscription_route(),
     # The subscription page and its "Add licenses" form.
     "subscriptions:detail": _subscription_route(),
     "subscriptions:change-quantity": _subscription_route(

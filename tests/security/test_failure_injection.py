@@ -16,7 +16,7 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from subscriptions import quantity, reasons, services
+from subscriptions import license_rules, quantity, reasons, services
 from subscriptions.models import BillingLine, Operation, Subscription
 from subscriptions.services import add_licenses, licenses, upgrade
 from tests.security.figures import seen
@@ -56,6 +56,9 @@ def inject(monkeypatch, owner, attribute: str, *, on_call: int, after: bool) -> 
 UPGRADE_STEPS = [
     ("lock the source", upgrade, "_lock_source", 1),
     ("re-check eligibility", upgrade, "evaluate_upgrade", 1),
+    ("decide each account", upgrade, "plan_license_moves", 1),
+    ("read the source's accounts", license_rules, "_source_accounts", 1),
+    ("read the other licenses", license_rules, "_other_enabled_plans", 1),
     ("billing impact", upgrade, "upgrade_billing_impact", 1),
     ("create the target", upgrade, "_create_target", 1),
     ("save the target", Subscription, "save", 1),
@@ -64,14 +67,19 @@ UPGRADE_STEPS = [
     ("record the operation", upgrade, "_record_operation", 1),
     ("save the operation", Operation, "save", 1),
     ("write the billing lines", BillingLine.objects, "bulk_create", 1),
-    ("move the licenses", upgrade, "move_licenses", 1),
-    ("read the source's accounts", licenses, "_source_accounts", 1),
-    ("read the other licenses", licenses, "_other_enabled_plans", 1),
+    ("move the licenses", upgrade, "write_license_moves", 1),
     ("move the licenses to the target", licenses, "transfer_licenses", 1),
     ("write the affected accounts", licenses, "write_affected_accounts", 1),
 ]
 # Steps that only read gain nothing from failing after they ran.
-READ_ONLY = {"lock the source", "re-check eligibility", "billing impact", "read the source's accounts"}
+READ_ONLY = {
+    "lock the source",
+    "re-check eligibility",
+    "decide each account",
+    "read the source's accounts",
+    "read the other licenses",
+    "billing impact",
+}
 CASES = [
     pytest.param(owner, attribute, on_call, after, id=f"{step} ({'after' if after else 'before'})")
     for step, owner, attribute, on_call in UPGRADE_STEPS
@@ -93,7 +101,7 @@ def test_a_failure_at_any_step_of_the_upgrade_changes_nothing_and_is_logged_once
     client.force_login(world.agent)
     url = reverse("subscriptions:upgrade", args=[source.pk])
     e3 = world.offers["Office 365 Enterprise E3"]
-    form = {"target_offer": e3.pk, "quantity": 5, "token": str(uuid.uuid4())}
+    form = {"target_offer": e3.pk, "quantity": 5, "token": str(uuid.uuid4()), "version": source.version}
     before = snapshot()
     inject(monkeypatch, owner, attribute, on_call=on_call, after=after)
 

@@ -131,18 +131,27 @@ def test_hostile_upgrade_forms_are_refused_with_a_message_and_change_nothing(wor
             HOSTILE_TEXT,
             MISSING,
         ),
+        version=st.one_of(
+            st.just(str(source.version)),
+            st.just(str(source.version + 1)),
+            INTEGER_TEXT,
+            HOSTILE_TEXT,
+            MISSING,
+        ),
         htmx=st.booleans(),
     )
-    def attack(target_offer, quantity, token, htmx):
-        data = body(target_offer=target_offer, quantity=quantity, token=token)
+    def attack(target_offer, quantity, token, version, htmx):
+        data = body(target_offer=target_offer, quantity=quantity, token=token, version=version)
         options = eligibility.upgrade_options(source)
         form = UpgradeForm(as_received(data), options=options)
         reaches_engine = form.is_valid()
         if reaches_engine:
             option = form.options[form.cleaned_data["target_offer"]]
-            # Not hostile: a valid choice with a fresh token would (rightly) upgrade.
+            # Not hostile: a valid choice on the current page with a fresh token would (rightly)
+            # upgrade.
             fresh = str(form.cleaned_data["token"]) not in replayed
-            if option.is_eligible and fresh:
+            current = form.cleaned_data["version"] == source.version
+            if option.is_eligible and fresh and current:
                 return
         logged = Operation.objects.count()
 

@@ -32,12 +32,14 @@ LITWARE_MOVED_ACCOUNT = {
 
 
 def upgrade(subscription, target_name, user, quantity=None):
+    """Upgrade through the service, accepting whatever the quantity leaves without a license."""
     return subscription_upgrade(
         subscription=subscription,
         target_offer=Offer.objects.get(name=target_name),
         quantity=quantity,
         actor=acting(user),
         token=uuid.uuid4(),
+        accept_unlicensed=subscription.licenses.count(),
     )
 
 

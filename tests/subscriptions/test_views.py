@@ -44,7 +44,14 @@ def token_in(response) -> str:
 
 
 def submit(client, subscription, *, target, quantity, token=None, headers=None, **extra):
-    data = {"target_offer": target, "quantity": quantity, "token": token or str(uuid.uuid4()), **extra}
+    """POST the upgrade form as the page draws it: the current version unless told."""
+    data = {
+        "target_offer": target,
+        "quantity": quantity,
+        "token": token or str(uuid.uuid4()),
+        "version": Subscription.objects.get(pk=subscription.pk).version,
+        **extra,
+    }
     return client.post(upgrade_url(subscription), data, headers=headers or {})
 
 
@@ -241,8 +248,9 @@ def test_a_plain_submit_upgrades_and_redirects_to_the_report(agent_client, world
     target = source.upgraded_to
     assert (source.status, target.offer.name, target.quantity) == (Subscription.Status.DELETED, E3, 12)
     assert str(operation.token) == token
-    customer_page = agent_client.get(reverse("customers:detail", args=[source.customer_id])).content.decode()
-    assert "(upgraded to Office 365 Enterprise E3)" in customer_page
+    customer_page = agent_client.get(reverse("customers:detail", args=[source.customer_id])).content
+    note = html.find(customer_page, "span", class_="status-note")
+    assert note.text == "(upgraded to Office 365 Enterprise E3 · upgrade report)"
 
 
 def test_an_htmx_submit_answers_with_a_client_redirect_to_the_report(agent_client, world, source):
