@@ -458,7 +458,7 @@ class Operation(models.Model):
         blank=True,
         help_text=_(
             "The licenses asked for: the new quantity, or the new subscription's. Empty when the "
-            "number asked for could not be stored."
+            "number asked for is past this column's range; the reason details keep it then."
         ),
     )
     token = models.UUIDField(

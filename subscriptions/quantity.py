@@ -112,9 +112,12 @@ def _refusal(
 
 
 def _upgrade_targets_for(subscription: Subscription, *, quantity: int, today: datetime.date) -> list[str]:
-    """The eligible upgrades that take `quantity` seats (Business plans stop at 300; E3 does not)."""
+    """The eligible upgrades that take more seats than the subscription's offer (Business plans
+    stop at 300; E3 does not), however many were asked: the way on is the same for 301 seats as
+    for a number no offer takes."""
+    limit = subscription.offer.max_quantity
     return [
         option.target_offer.name
         for option in eligibility.upgrade_options(subscription, today=today)
-        if option.is_eligible and option.target_offer.max_quantity >= quantity
+        if option.is_eligible and option.target_offer.max_quantity > limit
     ]

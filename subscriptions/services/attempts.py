@@ -192,6 +192,10 @@ def _storable(quantity) -> int | None:
 
 def _log(attempt: Attempt, result: str, reason: Reason) -> None:
     """One Operation row for an attempt that changed nothing; never hides the original error."""
+    params = reason.params
+    if attempt.quantity is not None and _storable(attempt.quantity) is None:
+        # Past the column's range (99,999,999,999 licenses): the log still says what was asked.
+        params = {**params, "asked_quantity": attempt.quantity}
     try:
         Operation.objects.create(
             kind=attempt.kind,
@@ -206,7 +210,7 @@ def _log(attempt: Attempt, result: str, reason: Reason) -> None:
             previous_quantity=_storable(attempt.previous_quantity),
             token=attempt.token,
             reason_code=reason.code,
-            reason_params=reason.params,
+            reason_params=params,
         )
     except Exception:
         logger.exception(

@@ -42,8 +42,12 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
     )
     preview_refusal = assessment.refusal if assessment.blocker is None else None
     if refusal is not None and preview_refusal is not None and preview_refusal.code == refusal.code:
-        preview_refusal = None  # the alert above the form says it already
-    shown = refusal or preview_refusal
+        preview_refusal = None  # the answer to the submit says it already
+    # What is wrong with the number typed is said once, under the field: the form's own error,
+    # or the engine's refusal of that number (at submit, or as the partner types).
+    quantity_reason = next(
+        (r for r in (refusal, preview_refusal) if r is not None and r.code in _QUANTITY_REFUSALS), None
+    )
     return {
         "subscription": subscription,
         "customer": subscription.customer,
@@ -52,12 +56,17 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
         "monthly_price": _monthly_price(subscription),
         "blocker": assessment.blocker,
         "refusal": refusal,
-        "preview_refusal": preview_refusal,
-        # Past the offer's maximum, the way on is an upgrade: link it when one takes the seats.
+        # The submit's refusal when it is not about the number typed (that one is under the field).
+        "alert_refusal": refusal if refusal is not None and refusal is not quantity_reason else None,
+        "preview_refusal": preview_refusal if preview_refusal is not quantity_reason else None,
+        "quantity_message": form.errors["quantity"][0]
+        if "quantity" in form.errors
+        else (quantity_reason.message if quantity_reason else ""),
+        # Past the offer's maximum, the way on is an upgrade: link it when one takes more seats.
         "upgrade_pointer": bool(
-            shown is not None
-            and shown.code == reasons.QUANTITY_ABOVE_MAXIMUM
-            and shown.params.get("upgrade_targets")
+            quantity_reason is not None
+            and quantity_reason.code == reasons.QUANTITY_ABOVE_MAXIMUM
+            and quantity_reason.params.get("upgrade_targets")
         ),
         "impact": assessment.impact,
         "recurring": (
@@ -67,7 +76,6 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
             if assessment.impact
             else None
         ),
-        "quantity_refused": refusal is not None and refusal.code in _QUANTITY_REFUSALS,
         # A form whose token was lost or forged comes back with a fresh one.
         "token": uuid.uuid4() if form["token"].errors else form["token"].value(),
         "based_on": form["based_on"].value() if not form["based_on"].errors else subscription.quantity,

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from subscriptions import billing
 from subscriptions.models import Operation, Subscription
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
-from tests.browser.pages import at_both_widths, fabrikam_subscription, money, open_customer
+from tests.browser.pages import at_both_widths, body_text, fabrikam_subscription, money, open_customer
 from tests.offer_names import PREMIUM
 
 pytestmark = pytest.mark.browser
@@ -33,6 +33,11 @@ def open_add_licenses(
         at_both_widths(page, screenshot, "customer-add-licenses")
     page.get_by_role("link", name=f"Add licenses to {subscription.friendly_name}", exact=True).click()
     expect(page.get_by_role("heading", name="Add licenses", exact=True)).to_be_visible()
+
+
+def shown_times(page: Page, text: str) -> int:
+    """How many times `text` is on the page for the eye (the screen reader's live region aside)."""
+    return body_text(page).count(text) - page.locator("#quantity-status").inner_text().count(text)
 
 
 def type_quantity(page: Page, quantity: int) -> str:
@@ -85,23 +90,28 @@ def test_partner_adds_licenses_hits_the_business_limit_and_finds_both_in_the_act
     # Litware's Business Premium stops at 300 seats: say so, and point to the upgrade.
     litware = fabrikam_subscription(LITWARE, PREMIUM)
     open_add_licenses(page, live_server.url, LITWARE, litware)
-    preview = type_quantity(page, 301)
-    assert "limited to 300 licenses" in preview, preview
+    type_quantity(page, 301)
+    # As the partner types: said once, under the field, with the way on.
+    feedback = page.locator("#quantity-feedback")
+    expect(feedback).to_contain_text("limited to 300 licenses")
+    expect(feedback.get_by_role("link", name="Upgrade now", exact=True)).to_be_visible()
+    assert shown_times(page, "limited to 300 licenses") == 1
 
     page.get_by_role("button", name="Submit", exact=True).click()
 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("The quantity was not changed.")
-    expect(alert).to_contain_text(
+    expect(feedback).to_contain_text(
         "Office 365 Business Premium is limited to 300 licenses. For more, upgrade the subscription to "
         "one of: Office 365 Enterprise E3, Office 365 Enterprise E5."
     )
+    assert shown_times(page, "limited to 300 licenses") == 1
     expect(page.get_by_label("New quantity")).to_have_attribute("aria-invalid", "true")
     # The Submit spinner has faded out (a 150 ms transition) before the screenshot.
     page.wait_for_function(
         "() => getComputedStyle(document.getElementById('submit-indicator')).opacity === '0'"
     )
-    upgrade_link = alert.get_by_role("link", name="Upgrade now", exact=True)
+    upgrade_link = feedback.get_by_role("link", name="Upgrade now", exact=True)
     expect(upgrade_link).to_have_attribute("href", reverse("subscriptions:upgrade", args=[litware.pk]))
     at_both_widths(page, screenshot, "add-licenses-limit")
     litware.refresh_from_db()

@@ -626,9 +626,19 @@ def test_a_refusal_shows_the_limit_and_the_upgrade_with_the_same_token(agent_cli
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    alert = html.find(content, "div", class_="alert--error", role="alert")
-    assert "Office 365 Business Premium is limited to 300 licenses." in alert.text
-    assert alert.find_all("a", href=reverse("subscriptions:upgrade", args=[premium.pk]))
+    assert (
+        "The quantity was not changed." in html.find(content, "div", class_="alert--error", role="alert").text
+    )
+    # Said once, under the field the input points at, with the upgrade that takes more seats.
+    assert content.count("Office 365 Business Premium is limited to 300 licenses.") == 1
+    feedback = html.find(content, "div", id="quantity-feedback")
+    assert "Office 365 Business Premium is limited to 300 licenses." in feedback.text
+    assert feedback.find("a", href=reverse("subscriptions:upgrade", args=[premium.pk])).text == "Upgrade now"
+    field = html.find(content, "input", name="quantity")
+    assert (field.attrs["aria_invalid"], field.attrs["aria_describedby"]) == (
+        "true",
+        "quantity-hint quantity-feedback",
+    )
     assert hidden(response, "token") == token
     assert snapshot() == before
     assert Operation.objects.get().result == Operation.Result.REFUSED
