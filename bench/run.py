@@ -600,7 +600,7 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
                 "target_offer": target,
                 "quantity": tenant.users,
                 "token": str(uuid.uuid4()),
-                "version": Subscription.objects.values_list("version", flat=True).get(pk=tenant.subscription.pk),
+                "version": Subscription.objects.get(pk=tenant.subscription.pk).version,
             },
             expect=302,
         )

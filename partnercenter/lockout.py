@@ -1,9 +1,10 @@
-"""Sign-in lockouts (django-axes): what a locked-out sign-in sees, and whose address counts."""
+"""Sign-in lockouts (django-axes): what a locked-out sign-in sees, and whose name and address count."""
 
 import math
 from http import HTTPStatus
 
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
@@ -21,6 +22,23 @@ def client_ip_address(request) -> str | None:
         if forwarded[-1]:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+# axes stores the name in a column of 255 characters, and PostgreSQL refuses a longer one.
+_USERNAME_COLUMN = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None) -> str | None:
+    """The user name failed sign-ins are counted against (AXES_USERNAME_CALLABLE).
+
+    What was typed, made storable: a NUL (which PostgreSQL cannot store) becomes U+FFFD, and a
+    name too long for axes' column is cut to fit. No real user name has either (Django's allow
+    150 characters of letters, digits and @.+-_), so no partner shares a count with them.
+    """
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    if username is None:
+        return None
+    return username.replace("\x00", "\ufffd")[:_USERNAME_COLUMN]
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -153,12 +153,15 @@ LOGOUT_REDIRECT_URL = "login"
 # with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`. Failures during a lockout
 # do not extend it, so a guesser cannot keep a partner out for good. Behind the TLS proxy the
 # client address is the one the proxy appended to X-Forwarded-For (partnercenter/lockout.py), not
-# the proxy's. The tests switch axes off (tests/conftest.py) except where they test it.
+# the proxy's. Every attempt counts, whatever was typed (partnercenter/signin.py), against the
+# name as typed, made storable (partnercenter/lockout.py). The tests switch axes off
+# (tests/conftest.py) except where they test it.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "partnercenter.lockout.client_ip_address"
+AXES_USERNAME_CALLABLE = "partnercenter.lockout.attempted_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The sign-in page itself, saying why and for how long (HTTP 429).

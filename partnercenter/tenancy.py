@@ -5,14 +5,19 @@ and actor to the request; objects are then loaded through the helpers below, bui
 models' scope rules (`Customer.objects.for_partner`, `Subscription.objects.in_scope_of`), so
 another partner's object is a plain 404, whatever the URL. The services apply the same rule
 under their row lock and raise `OutOfScope`, which is a 404 here too.
+
+What `partner_view` answers carries customer data, so no cache keeps it: every answer, the
+404 and 403 raised inside it and the sign-in redirect included, says `private, no-store`.
 """
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.handlers.exception import response_for_exception
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 
 from customers.actors import Actor, actor_for_partner_user
 from customers.models import Customer, PartnerUser
@@ -29,7 +34,7 @@ def partner_view(view=None, *, may_change: bool = False):
     def decorate(view_func):
         @login_required
         @wraps(view_func)
-        def wrapped(request, *args, **kwargs):
+        def signed_in(request, *args, **kwargs):
             try:
                 partner_user = request.user.partner_user
             except PartnerUser.DoesNotExist:
@@ -45,7 +50,17 @@ def partner_view(view=None, *, may_change: bool = False):
                 # Out of reach since the page loaded it (a relationship ended meanwhile).
                 raise Http404("No such subscription.") from None
 
-        return wrapped
+        @wraps(view_func)
+        def uncached(request, *args, **kwargs):
+            try:
+                response = signed_in(request, *args, **kwargs)
+            except (Http404, PermissionDenied, BadRequest, SuspiciousOperation) as exc:
+                # Turned into its page here, as Django's handler would, to get the header too.
+                response = response_for_exception(request, exc)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        return uncached
 
     return decorate(view) if view is not None else decorate
 

@@ -3,7 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from partnercenter.signin import AdminSignInForm, SignInForm
 from partnercenter.views import hello
+
+# Both sign-ins count every attempt for the lockout, whatever was typed (partnercenter/signin.py).
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False), name="home"),
@@ -11,7 +15,7 @@ urlpatterns = [
     # password reset views (which would send mail) are deliberately not exposed.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,19 +4,20 @@ Read-only, like Partner Center's activity log. Operations store codes and parame
 are put into words of the active language, for the page and for the CSV export alike.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
-from django.utils import timezone, translation
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from customers.models import Customer, Partner
-from subscriptions import reasons
+from subscriptions import exports, reasons
 from subscriptions.formatting import number
-from subscriptions.models import Operation
+from subscriptions.models import BillingLine, Operation
 
 CSV_COLUMNS = (
     pgettext_lazy("date of an operation", "When"),
@@ -29,6 +30,10 @@ CSV_COLUMNS = (
     gettext_lazy("Result"),
     gettext_lazy("Reason"),
     gettext_lazy("Reason code"),
+    gettext_lazy("Licenses before"),
+    gettext_lazy("Licenses after"),
+    gettext_lazy("Net amount"),
+    gettext_lazy("Currency"),
 )
 
 
@@ -142,25 +147,63 @@ class ActivityRow:
         return operation.kind == Operation.Kind.UPGRADE and operation.result == Operation.Result.SUCCEEDED
 
 
+# What the partner does from a report for the accounts an upgrade left behind.
+ACTION_KINDS = (
+    Operation.Kind.LICENSE_ASSIGNMENT,
+    Operation.Kind.USAGE_LOCATION_CHANGE,
+    Operation.Kind.LICENSE_RETRY,
+)
+
+
 def _quantity(value) -> str:
     return number(value) if value is not None else "?"
 
 
+def describe_action(operation: Operation) -> str:
+    """What an action on the accounts left behind did, as the report and the activity log say it."""
+    account = operation.customer_user.user_principal_name if operation.customer_user else "?"
+    if operation.kind == Operation.Kind.LICENSE_ASSIGNMENT:
+        return _("%(account)s got a license of %(target)s.") % {
+            "account": account,
+            "target": operation.subscription.offer.name,
+        }
+    if operation.kind == Operation.Kind.USAGE_LOCATION_CHANGE:
+        return _("The usage location of %(account)s was set to %(location)s.") % {
+            "account": account,
+            "location": operation.details.get("usage_location", "?"),
+        }
+    licensed = len(operation.details.get("licensed", []))
+    refused = len(operation.details.get("refused", []))
+    return ngettext(
+        "Tried again: %(licensed)s account licensed, %(refused)s still left behind.",
+        "Tried again: %(licensed)s accounts licensed, %(refused)s still left behind.",
+        licensed,
+    ) % {"licensed": number(licensed), "refused": number(refused)}
+
+
 def describe_details(operation: Operation) -> str:
     """What was asked: "Upgrade to Office 365 Enterprise E3, 25 licenses", or "Licenses: 25 → 30"."""
+    if operation.kind in ACTION_KINDS:
+        return describe_action(operation)
+    # The quantity column cannot hold every number asked for; the log's reason details keep it.
+    asked = (
+        operation.quantity
+        if operation.quantity is not None
+        else operation.reason_params.get("asked_quantity")
+    )
     if operation.kind == Operation.Kind.QUANTITY_CHANGE:
         return _("Licenses: %(before)s → %(after)s") % {
             "before": _quantity(operation.previous_quantity),
-            "after": _quantity(operation.quantity),
+            "after": _quantity(asked),
         }
     target = operation.target_offer.name if operation.target_offer else "?"
-    if operation.quantity is None:
+    if asked is None:
         return _("Upgrade to %(target)s") % {"target": target}
     return ngettext(
         "Upgrade to %(target)s, %(quantity)s license",
         "Upgrade to %(target)s, %(quantity)s licenses",
-        operation.quantity,
-    ) % {"target": target, "quantity": number(operation.quantity)}
+        asked,
+    ) % {"target": target, "quantity": number(asked)}
 
 
 def activity_row(operation: Operation) -> ActivityRow:
@@ -168,40 +211,47 @@ def activity_row(operation: Operation) -> ActivityRow:
     return ActivityRow(operation=operation, details=describe_details(operation), reason=reason)
 
 
-class _Echo:
-    """A file that hands back what is written, for a streamed CSV."""
+def _with_net_amount(operations):
+    """`operations` with the sum of each one's billing lines and their currency (None without any).
 
-    def write(self, value):
-        return value
+    Two correlated subqueries on the indexed operation column, in the one query the CSV streams
+    in chunks, rather than prefetch_related: that would add a query per chunk and build a model
+    instance per billing line, only to add two amounts up in Python.
+    """
+    lines = BillingLine.objects.filter(operation=OuterRef("pk")).order_by()
+    total = lines.values("operation").annotate(total=Sum("amount")).values("total")
+    return operations.annotate(
+        net_amount=Subquery(total, output_field=BillingLine._meta.get_field("amount")),
+        net_currency=Subquery(lines.values("currency")[:1]),
+    )
 
 
 def csv_lines(operations):
-    """The (filtered) log as CSV lines, headers in the active language; read in chunks, streamed.
+    """The (filtered) log as CSV lines (subscriptions/exports.py), read in chunks as they stream."""
+    rows = (_csv_row(operation) for operation in _with_net_amount(operations).iterator(chunk_size=2000))
+    return exports.csv_lines(CSV_COLUMNS, rows)
 
-    The lines are made while the response streams, after the view has returned: they keep the
-    language of the request that asked for them.
-    """
-    language = translation.get_language()
 
-    def lines():
-        with translation.override(language):
-            writer = csv.writer(_Echo())
-            yield writer.writerow([str(column) for column in CSV_COLUMNS])
-            for operation in operations.iterator(chunk_size=2000):
-                row = activity_row(operation)
-                yield writer.writerow(
-                    [
-                        timezone.localtime(operation.created_at).isoformat(timespec="seconds"),
-                        row.actor_name,
-                        operation.customer.name,
-                        operation.subscription.friendly_name,
-                        str(operation.subscription.subscription_id),
-                        operation.get_kind_display(),
-                        row.details,
-                        operation.get_result_display(),
-                        row.reason,
-                        operation.reason_code,
-                    ]
-                )
+def _csv_row(operation: Operation) -> list:
+    row = activity_row(operation)
+    return [
+        timezone.localtime(operation.created_at).isoformat(timespec="seconds"),
+        row.actor_name,
+        operation.customer.name,
+        operation.subscription.friendly_name,
+        str(operation.subscription.subscription_id),
+        operation.get_kind_display(),
+        row.details,
+        operation.get_result_display(),
+        row.reason,
+        operation.reason_code,
+        operation.previous_quantity,
+        operation.quantity,
+        _cents(operation.net_amount),
+        operation.net_currency,
+    ]
 
-    return lines()
+
+def _cents(amount: Decimal | None) -> Decimal | None:
+    # SQLite adds decimals up as floating point numbers (-39.9900000000000): back to cents.
+    return None if amount is None else amount.quantize(Decimal("0.01"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from subscriptions import reasons
 from subscriptions.eligibility import UpgradeOption
+from subscriptions.fields import LicenseCountField
 
 # The hidden fields are the page's, not the partner's: any error in them means a stale page.
 _EXPIRED = _("This form has expired. Reload the page and try again.")
@@ -23,7 +24,7 @@ def _one_time_token() -> forms.UUIDField:
 
 def _license_count(*, label, min_value: int, below_minimum) -> forms.IntegerField:
     """A number of licenses typed by the partner, with the same wording in every form."""
-    return forms.IntegerField(
+    return LicenseCountField(
         label=label,
         min_value=min_value,
         error_messages={

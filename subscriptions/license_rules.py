@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import QuerySet
+
 from subscriptions import reasons
 from subscriptions.models import (
     AffectedAccount,
@@ -145,13 +147,22 @@ def plan_license_moves(
     return LicensePlan(accounts=tuple(outcomes), upgrade_type=upgrade_type, quantity=quantity)
 
 
-def errors_for_user(user, target: Subscription) -> list[dict]:
-    """Why `user` may not take a license of `target` now (its per-user rules), or []."""
-    account = _Account(license_pk=0, user_id=user.pk, usage_location=user.usage_location)
-    others = LicenseAssignment.objects.filter(user=user).exclude(subscription=target)
-    account.other_plans = _other_enabled_plans(others).get(user.pk, [])
+def errors_for_users(users, target: Subscription) -> dict[int, list[dict]]:
+    """{user id: why that user may not take a license of `target` now ([] when they may)}, by the
+    upgrade's per-user rules, for any number of users in a fixed number of queries."""
+    # A queryset stays a subquery in SQL (no IN list of every user); a few users are listed.
+    among = users if isinstance(users, QuerySet) else [user.pk for user in users]
+    users = list(users)
+    other_plans = _other_enabled_plans(
+        LicenseAssignment.objects.filter(user__in=among).exclude(subscription=target)
+    )
     target_plans = sorted(target.offer.service_plans.all(), key=lambda plan: plan.plan_id)
-    return license_errors(account, target_plans, target.offer.name)
+    errors = {}
+    for user in users:
+        account = _Account(license_pk=0, user_id=user.pk, usage_location=user.usage_location)
+        account.other_plans = other_plans.get(user.pk, [])
+        errors[user.pk] = license_errors(account, target_plans, target.offer.name)
+    return errors
 
 
 # The entries of an account with none of its own (most moved accounts): one shared list.

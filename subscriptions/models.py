@@ -380,6 +380,11 @@ class Operation(models.Model):
     class Kind(models.TextChoices):
         UPGRADE = "upgrade", _("Upgrade")
         QUANTITY_CHANGE = "quantity_change", _("Quantity change")
+        # After an upgrade, from its report: an account left behind gets its license, its usage
+        # location, or all of them another try (docs/domain.md §5).
+        LICENSE_ASSIGNMENT = "license_assignment", _("License assigned")
+        USAGE_LOCATION_CHANGE = "usage_location_change", _("Usage location set")
+        LICENSE_RETRY = "license_retry", _("Accounts retried")
 
     class Result(models.TextChoices):
         SUCCEEDED = "succeeded", _("Succeeded")
@@ -390,7 +395,7 @@ class Operation(models.Model):
         WITH_LICENSE_TRANSFER = "upgrade_with_license_transfer", _("Upgrade with license transfer")
         UPGRADE_ONLY = "upgrade_only", _("Upgrade only (no license transfer)")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     created_at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
@@ -476,6 +481,18 @@ class Operation(models.Model):
         help_text=_("Refused or failed attempts: the code of what stood in the way."),
     )
     reason_params = models.JSONField(_("reason details"), default=dict, blank=True)
+    customer_user = models.ForeignKey(
+        CustomerUser,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+        help_text=_("A license assignment or a usage-location change: the account it was for."),
+    )
+    # What a change that is not about a quantity set: {"usage_location": "US"}, or for a retry
+    # {"licensed": [user ids], "refused": [user ids]}.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     # Upgrade-wide service changes for every moved account: {"changed": [...], "lost": [...],
     # "added": [...]}, each item a family plus plan ids.
     service_changes = models.JSONField(_("service changes"), default=dict, blank=True)
@@ -498,7 +515,16 @@ class Operation(models.Model):
                 name="one_successful_upgrade_per_subscription",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["upgrade", "quantity_change"]), name="operation_kind_valid"
+                condition=Q(
+                    kind__in=[
+                        "upgrade",
+                        "quantity_change",
+                        "license_assignment",
+                        "usage_location_change",
+                        "license_retry",
+                    ]
+                ),
+                name="operation_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(result__in=["succeeded", "refused", "failed"]),

@@ -7,7 +7,6 @@ words of the active language: errors first, then actions, then information.
 """
 
 import bisect
-import csv
 import itertools
 from collections import Counter
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
-from subscriptions import reasons
+from subscriptions import exports, reasons
 from subscriptions.models import AffectedAccount, Operation
 
 KINDS = (reasons.ERROR, reasons.ACTION, reasons.INFO)
@@ -104,33 +103,41 @@ def _target_name(operation: Operation) -> str:
     return operation.target_offer.name if operation.target_offer_id else ""
 
 
-def affected_rows(operation: Operation) -> list[AffectedRow]:
-    """One line per account and service: errors, then actions, then infos; by UPN within each."""
+def kind_filter(value) -> str | None:
+    """The kind of lines asked for (`?kind=`), or None for all of them, whatever `value` is."""
+    return value if value in KINDS else None
+
+
+def affected_rows(operation: Operation, kind: str | None = None) -> list[AffectedRow]:
+    """One line per account and service: errors, then actions, then infos; by UPN within each.
+
+    With `kind`, only the lines of that kind.
+    """
     target_name = _target_name(operation)
     rows = []
     for account in operation.affected_accounts.order_by("user_principal_name", "pk"):
-        rows.extend(_account_rows(account, operation, target_name))
+        rows.extend(row for row in _account_rows(account, operation, target_name) if kind in (None, row.kind))
     rank = {kind: index for index, kind in enumerate(KINDS)}
     # sorted() is stable: within a kind and an account, the entries keep their listed order.
     return sorted(rows, key=lambda row: (rank[row.kind], row.user_principal_name))
 
 
 def write_csv(rows, file) -> None:
-    """The report as CSV, headers in the active language (`file` is any text stream)."""
-    writer = csv.writer(file)
-    writer.writerow([str(column) for column in CSV_COLUMNS])
-    for row in rows:
-        writer.writerow(
-            [
-                row.account_name,
-                row.user_principal_name,
-                row.service,
-                row.outcome,
-                row.kind_label,
-                row.code,
-                row.message,
-            ]
-        )
+    """The report as CSV (subscriptions/exports.py), headers in the active language (`file` is
+    any text stream)."""
+    cells = (
+        [
+            row.account_name,
+            row.user_principal_name,
+            row.service,
+            row.outcome,
+            row.kind_label,
+            row.code,
+            row.message,
+        ]
+        for row in rows
+    )
+    file.writelines(exports.csv_lines(CSV_COLUMNS, cells))
 
 
 # --- One page of the report ----------------------------------------------------------------

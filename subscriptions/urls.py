@@ -11,6 +11,17 @@ urlpatterns = [
     path("<int:subscription_id>/upgrade/accounts/", views.upgrade_accounts, name="upgrade-accounts"),
     path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
     path("operations/<int:operation_id>/affected.csv", views.operation_csv, name="operation-csv"),
+    path(
+        "operations/<int:operation_id>/accounts/<int:account_id>/assign/",
+        views.account_assign,
+        name="account-assign",
+    ),
+    path(
+        "operations/<int:operation_id>/accounts/<int:account_id>/usage-location/",
+        views.account_usage_location,
+        name="account-usage-location",
+    ),
+    path("operations/<int:operation_id>/retry/", views.accounts_retry, name="accounts-retry"),
     path("activity/", views.activity_log, name="activity"),
     path("activity/activity-log.csv", views.activity_csv, name="activity-csv"),
 ]

@@ -2,7 +2,7 @@
 
 Reasons and account outcomes are stored and passed around as a code plus JSON parameters
 (docs/domain.md §4-§7) and put into words only when shown or exported, in the active language.
-One module per vocabulary (`upgrade`, `quantity`, `accounts`), the shared wording helpers
+One module per vocabulary (`upgrade`, `quantity`, `accounts`, `assignment`), the shared wording helpers
 (`wording`), and the registry that assembles them (`registry`). Callers import from here.
 """
 
@@ -24,6 +24,13 @@ from subscriptions.reasons.accounts import (
     SERVICE_PLAN_CHANGE,
     SERVICE_TIER_CHANGE,
     describe_account_entry,
+)
+from subscriptions.reasons.assignment import (
+    ACCOUNT_ALREADY_LICENSED,
+    ACCOUNT_CANNOT_BE_LICENSED,
+    DIRECTORY_READ_ONLY,
+    NO_LICENSE_LEFT,
+    NOTHING_TO_RETRY,
 )
 from subscriptions.reasons.quantity import (
     CHANGE_QUANTITY,
@@ -56,6 +63,11 @@ from subscriptions.reasons.upgrade import (
 )
 
 __all__ = [
+    "ACCOUNT_ALREADY_LICENSED",
+    "ACCOUNT_CANNOT_BE_LICENSED",
+    "DIRECTORY_READ_ONLY",
+    "NOTHING_TO_RETRY",
+    "NO_LICENSE_LEFT",
     "ACTION",
     "CHANGE_QUANTITY",
     "CONFLICTING_SERVICES",

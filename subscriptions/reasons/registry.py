@@ -1,16 +1,20 @@
 """Every reason code in one visible place: its words, its details and its Partner Center code.
 
-Each vocabulary (`upgrade`, `quantity`) brings its own tables; they are assembled here, and
+Each vocabulary (`upgrade`, `quantity`, `assignment`) brings its own tables; they are assembled here, and
 `describe` is the one way a stored code and its parameters become words in the active language.
 """
 
 from dataclasses import dataclass, field
 
-from subscriptions.reasons import quantity, upgrade, wording
+from subscriptions.reasons import assignment, quantity, upgrade, wording
 
-DESCRIBERS = {**upgrade.DESCRIBERS, **quantity.DESCRIBERS}
+DESCRIBERS = {**upgrade.DESCRIBERS, **quantity.DESCRIBERS, **assignment.DESCRIBERS}
 DETAILS = dict(upgrade.DETAILS)
-PARTNER_CENTER_CODES = {**upgrade.PARTNER_CENTER_CODES, **quantity.PARTNER_CENTER_CODES}
+PARTNER_CENTER_CODES = {
+    **upgrade.PARTNER_CENTER_CODES,
+    **quantity.PARTNER_CENTER_CODES,
+    **assignment.PARTNER_CENTER_CODES,
+}
 # A code shared with the upgrade, raised by a quantity change, takes the quantity's words.
 SHARED_CODE_DESCRIBERS = {quantity.CHANGE_QUANTITY: quantity.SHARED_CODE_DESCRIBERS}
 

@@ -24,6 +24,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils.functional import lazy
 
 from customers.actors import Actor
+from customers.models import CustomerUser
 from subscriptions import reasons
 from subscriptions.models import Offer, Operation, OutOfScope, Subscription
 from subscriptions.reasons import Reason
@@ -75,6 +76,8 @@ class Attempt:
     # The refusal type of this change (what its door catches).
     refused: type[Refused]
     target_offer: Offer | None = None
+    # The account a license assignment or a usage-location change is for.
+    customer_user: CustomerUser | None = None
 
 
 def run_attempt(
@@ -161,6 +164,7 @@ def record_success(attempt: Attempt, *, subscription: Subscription, **fields) ->
         customer=subscription.customer,
         subscription=subscription,
         token=attempt.token,
+        customer_user=attempt.customer_user,
         **fields,
     )
     validate(operation)
@@ -209,6 +213,7 @@ def _log(attempt: Attempt, result: str, reason: Reason) -> None:
             quantity=_storable(attempt.quantity),
             previous_quantity=_storable(attempt.previous_quantity),
             token=attempt.token,
+            customer_user=attempt.customer_user,
             reason_code=reason.code,
             reason_params=params,
         )

@@ -8,11 +8,15 @@ and, for htmx, its fragment (`partnercenter.htmx`).
 
 from subscriptions.views.activity import activity_csv, activity_log
 from subscriptions.views.add_licenses import subscription_change_quantity
+from subscriptions.views.left_behind import account_assign, account_usage_location, accounts_retry
 from subscriptions.views.operation import operation_csv, operation_detail
 from subscriptions.views.subscription import subscription_detail
 from subscriptions.views.upgrade import subscription_upgrade, upgrade_accounts
 
 __all__ = [
+    "account_assign",
+    "account_usage_location",
+    "accounts_retry",
     "activity_csv",
     "activity_log",
     "operation_csv",

@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from partnercenter.htmx import render_page_or_fragment
+from partnercenter.htmx import render_page_or_fragment, wants_fragment
 from partnercenter.tenancy import get_operation_or_404, partner_view
 from subscriptions import report
+from subscriptions.views.left_behind import left_behind_context
 
 AFFECTED_ROWS_PER_PAGE = 50
 
@@ -20,9 +21,7 @@ def operation_detail(request, operation_id: int):
     operation = get_operation_or_404(request, operation_id)
     # Only the page shown is read in full: a report can run to 80,000 lines.
     layout = report.ReportLayout(operation)
-    kind = request.GET.get("kind")
-    if kind not in report.KINDS:
-        kind = None
+    kind = report.kind_filter(request.GET.get("kind"))
     page = Paginator(layout.lines(kind), AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     billing_lines = list(operation.billing_lines.select_related("subscription"))
     context = {
@@ -37,15 +36,18 @@ def operation_detail(request, operation_id: int):
         "total_rows": layout.total,
         "kind_filters": [(value, report.KIND_LABELS[value], layout.counts[value]) for value in report.KINDS],
     }
+    if not wants_fragment(request):  # the fragment is the affected list alone
+        context |= left_behind_context(operation, page_number=request.GET.get("accounts"))
     return render_page_or_fragment(request, "subscriptions/operation.html", context, fragment="affected")
 
 
 @require_GET
 @partner_view
 def operation_csv(request, operation_id: int):
-    """Every affected row as CSV, whatever filter the page shows."""
+    """The affected rows as CSV: those of the kind the page filters on (`?kind=`), or all."""
     operation = get_operation_or_404(request, operation_id)
+    rows = report.affected_rows(operation, kind=report.kind_filter(request.GET.get("kind")))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="operation-{operation.pk}-affected-accounts.csv"'
-    report.write_csv(report.affected_rows(operation), response)
+    report.write_csv(rows, response)
     return response

@@ -128,3 +128,37 @@ def test_the_pre_flight_lists_what_happens_to_each_account_before_submit_as_the_
     )
     assert before_submit == after_submit
     expect(page.locator("#attention")).to_contain_text("3 accounts need your attention")
+
+
+def test_from_the_report_the_partner_licenses_an_account_left_behind(demo_page, live_server, screenshot):
+    page = demo_page
+    litware = go_to_upgrade_page(page, live_server.url, "Litware, Inc.", "Office 365 Business Premium")
+    choose_target(page, E3)
+    submit_and_wait_for_report(page)
+    upgrade = Operation.objects.get(subscription=litware, result=Operation.Result.SUCCEEDED)
+    no_location = upgrade.affected_accounts.get(error_code=reasons.PROHIBITED_IN_USAGE_LOCATION_VIOLATION)
+    section = page.locator("#left-behind")
+    expect(section).to_contain_text("5 licenses of Office 365 Enterprise E3 are left for them.")
+    at_both_widths(page, screenshot, "report-left-behind")
+
+    row = section.locator(f"#account-{no_location.pk}")
+    row.get_by_label("Usage location").fill("US")
+    row.get_by_role("button", name="Set", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(
+        f"The usage location of {no_location.user_principal_name} was set to US."
+    )
+    row = page.locator(f"#account-{no_location.pk}")
+    row.get_by_role("button", name=f"Assign a license to {no_location.user_principal_name}").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        f"{no_location.user_principal_name} got a license of {E3}."
+    )
+    expect(page.locator(f"#account-{no_location.pk}")).to_contain_text("Licensed now")
+    expect(page.locator(".changes-since li")).to_have_count(2)
+    assert upgrade.target_subscription.licenses.filter(user_id=no_location.user_id).exists()
+
+    # A still-conflicting account is refused with its reason.
+    conflicting = upgrade.affected_accounts.filter(error_code=reasons.MUTUALLY_EXCLUSIVE_VIOLATION).first()
+    page.get_by_role("button", name=f"Assign a license to {conflicting.user_principal_name}").click()
+    expect(page.locator(".messages")).to_contain_text("cannot be combined with Exchange Online (Plan 2)")
+    screenshot(page, "report-left-behind-acted")

@@ -238,7 +238,7 @@ def test_report_kinds_and_csv_headers_are_french():
     with translation.override("fr"):
         report.write_csv([row], file)
         assert [str(label) for label in report.KIND_LABELS.values()] == ["Erreur", "Action", "Information"]
-    header, first = csv.reader(io.StringIO(file.getvalue()))
+    header, first = csv.reader(io.StringIO(file.getvalue().removeprefix("\ufeff")), delimiter=";")
     assert header == [
         "Nom du compte",
         "Nom d’utilisateur principal",

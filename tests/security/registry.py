@@ -71,6 +71,28 @@ def _operation_route() -> Route:
     )
 
 
+def _account_route() -> Route:
+    """A URL taking `operation_id` and `account_id`: an account of one of the viewer's partner's
+    own reports, and of that report only."""
+    return Route(
+        own=lambda t: {
+            "operation_id": t.own_operation.pk,
+            "account_id": t.own_operation.affected_accounts.first().pk,
+        },
+        foreign={
+            "an account of another partner's upgrade": lambda t: {
+                "operation_id": t.foreign_operation.pk,
+                "account_id": t.foreign_operation.affected_accounts.first().pk,
+            },
+            "another partner's account under the viewer's own report": lambda t: {
+                "operation_id": t.own_operation.pk,
+                "account_id": t.foreign_operation.affected_accounts.first().pk,
+            },
+        },
+        data=lambda t: {"token": str(uuid.uuid4()), "usage_location": "US"},
+    )
+
+
 TENANCY_REGISTRY: dict[str, Route] = {
     "customers:detail": Route(
         own=lambda t: {"customer_id": t.own_customer.pk},
@@ -97,6 +119,14 @@ TENANCY_REGISTRY: dict[str, Route] = {
     ),
     "subscriptions:operation": _operation_route(),
     "subscriptions:operation-csv": _operation_route(),
+    # From the report, for the accounts the upgrade left behind.
+    "subscriptions:account-assign": _account_route(),
+    "subscriptions:account-usage-location": _account_route(),
+    "subscriptions:accounts-retry": Route(
+        own=_operation_route().own,
+        foreign=_operation_route().foreign,
+        data=lambda t: {"token": str(uuid.uuid4())},
+    ),
 }
 
 # URL name -> why it takes no object id. A pattern with a parameter never belongs here.

@@ -5,6 +5,7 @@ deployment checklist and make the site HTTPS-only.
 
 import json
 import re
+from collections import Counter
 from http import HTTPStatus
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from django.urls import reverse
 
 from tests.security import processes
 from tests.security.figures import seen
+from tests.security.patterns import accepts_post
 from tests.security.processes import BASE_DIR, run_with
-from tests.security.sweep import own_urls
+from tests.security.registry import TENANCY_REGISTRY
+from tests.security.sweep import ACCOUNT_VIEWS, own_urls, text_of
 
 PRODUCTION = {
     "DEBUG": "False",
@@ -170,6 +173,48 @@ def test_production_cookies_are_secure_and_the_session_cookie_is_out_of_scripts_
     session, csrf = response.cookies["sessionid"], response.cookies["csrftoken"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     assert csrf["secure"] and csrf["samesite"] == "Lax"
+
+
+# --- Caching -------------------------------------------------------------------------------
+
+PRIVATE = "private, no-store"
+# Every other URL is a partner's: its answers carry customer data.
+NOT_A_PARTNERS = ACCOUNT_VIEWS | {"hello"}
+
+
+def test_every_partner_answer_is_kept_out_of_shared_and_browser_caches(
+    tenancy, viewer_client, billing_client
+):
+    anonymous = Client()
+    statuses = Counter()
+    partner_urls = [url for url in own_urls(tenancy) if url.name not in NOT_A_PARTNERS]
+    assert {"customers:list", "subscriptions:operation-csv", "subscriptions:activity-csv"} <= {
+        url.name for url in partner_urls
+    }
+    for url in partner_urls:
+        responses = [
+            viewer_client.get(url.path),
+            viewer_client.get(url.path, headers={"HX-Request": "true"}),
+            anonymous.get(url.path),
+        ]
+        if accepts_post(viewer_client, url.path):
+            responses += [
+                # A read-only role is refused before the view (403); the agent's POST answers
+                # with the page, its fragment or a redirect.
+                billing_client.post(url.path, url.data),
+                viewer_client.post(url.path, url.data, headers={"HX-Request": "true"}),
+                viewer_client.post(url.path, url.data),
+            ]
+        route = TENANCY_REGISTRY.get(url.name)
+        for foreign in route.foreign.values() if route else ():
+            responses.append(viewer_client.get(reverse(url.name, kwargs=foreign(tenancy))))
+        for response in responses:
+            assert seen(response.status_code) < HTTPStatus.INTERNAL_SERVER_ERROR, url.name
+            assert response.get("Cache-Control") == PRIVATE, (url.name, response.status_code)
+            if response.streaming:
+                text_of(response)
+            statuses[response.status_code] += 1
+    assert {HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND} <= set(statuses)
 
 
 # --- Content-Security-Policy ----------------------------------------------------------------

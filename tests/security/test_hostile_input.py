@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from customers.models import Customer
 from subscriptions import eligibility, services
 from subscriptions.forms import QuantityChangeForm, UpgradeForm
-from subscriptions.models import Operation, Subscription
+from subscriptions.models import AffectedAccount, Operation, Subscription
 from subscriptions.quantity import assess_quantity_change
 from tests.factories import (
     CustomerFactory,
@@ -290,6 +290,9 @@ def visible_ids(tenancy) -> dict[str, set[int]]:
         "customer_id": set(Customer.objects.for_partner(fabrikam).values_list("pk", flat=True)),
         "subscription_id": set(sold.values_list("pk", flat=True)),
         "operation_id": set(Operation.objects.filter(subscription__in=sold).values_list("pk", flat=True)),
+        "account_id": set(
+            AffectedAccount.objects.filter(operation__subscription__in=sold).values_list("pk", flat=True)
+        ),
     }
 
 

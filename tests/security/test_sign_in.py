@@ -126,3 +126,80 @@ def test_the_rest_of_the_suite_runs_with_the_lockout_off(agent):
 
     assert is_signed_in(sign_in("ada", "password"))
     assert not AccessAttempt.objects.exists()
+
+
+# --- Whatever is typed: the form again, with a message, and one more failure counted ---------
+
+SIGN_IN_PAGES = {"partner": "/accounts/login/", "admin": "/admin/login/"}
+# The form's message: the partner page's alert, Django admin's error note.
+MESSAGE = {"partner": 'class="alert alert--error" role="alert"', "admin": 'class="errornote"'}
+HOSTILE_SIGN_INS = {
+    # Longer than axes' username column (255): PostgreSQL refused to store the attempt (a 500).
+    "a 256-character user name": {"username": "a" * 256, "password": "guess"},
+    "a 6,000-character user name": {"username": "ada" * 2000, "password": "guess"},
+    # Django's form refuses a NUL before authenticating: no attempt was counted.
+    "a NUL in the user name": {"username": "ada\x00", "password": "guess"},
+    "a NUL in a long user name": {"username": "\x00" * 300, "password": "guess"},
+    "a NUL in the password": {"username": "ada", "password": "guess\x00"},
+    "an empty password": {"username": "ada", "password": ""},
+    "an empty user name": {"username": "", "password": "guess"},
+    "white space for a user name": {"username": "   ", "password": "guess"},
+    "no field at all": {},
+}
+NAMED_SIGN_INS = {label: data for label, data in HOSTILE_SIGN_INS.items() if data.get("username", "").strip()}
+
+
+def post_to(door: str, data: dict, *, address: str):
+    return Client(REMOTE_ADDR=address).post(SIGN_IN_PAGES[door], data)
+
+
+@pytest.mark.parametrize("door", SIGN_IN_PAGES)
+@pytest.mark.parametrize("data", HOSTILE_SIGN_INS.values(), ids=HOSTILE_SIGN_INS)
+def test_any_input_gets_the_form_back_with_a_message_and_counts_against_the_address(
+    axes_on, agent, door, data
+):
+    for _ in range(4):
+        response = post_to(door, data, address="203.0.113.7")
+        assert seen(response.status_code) == HTTPStatus.OK
+        assert MESSAGE[door] in response.content.decode()
+
+    fifth = post_to(door, data, address="203.0.113.7")
+
+    assert seen(fifth.status_code) == HTTPStatus.TOO_MANY_REQUESTS
+    assert LOCKED in " ".join(fifth.content.decode().split())
+    # The address is locked out, whoever signs in from it.
+    assert seen(sign_in("ada", "password").status_code) == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.parametrize("door", SIGN_IN_PAGES)
+@pytest.mark.parametrize("data", NAMED_SIGN_INS.values(), ids=NAMED_SIGN_INS)
+def test_any_input_naming_a_user_counts_against_that_name_from_every_address(axes_on, agent, door, data):
+    for number in range(5):
+        assert seen(post_to(door, data, address=f"198.51.100.{number}").status_code) < 500
+
+    again = post_to(door, data, address="192.0.2.1")
+
+    assert seen(again.status_code) == HTTPStatus.TOO_MANY_REQUESTS
+    if data["username"] == "ada":
+        assert (
+            seen(sign_in("ada", "password", address="192.0.2.2").status_code) == HTTPStatus.TOO_MANY_REQUESTS
+        )
+    else:
+        assert is_signed_in(sign_in("ada", "password", address="192.0.2.2"))
+
+
+def test_during_a_lockout_any_input_gets_the_lockout_page_and_does_not_extend_it(axes_on, agent):
+    for _ in range(5):
+        sign_in("ada", "guess")
+    minutes_pass(10)
+    attempts = list(AccessAttempt.objects.values_list("username", "failures_since_start", "attempt_time"))
+
+    for data in HOSTILE_SIGN_INS.values():
+        assert (
+            seen(post_to("partner", data, address="203.0.113.7").status_code) == HTTPStatus.TOO_MANY_REQUESTS
+        )
+
+    assert (
+        list(AccessAttempt.objects.values_list("username", "failures_since_start", "attempt_time"))
+        == attempts
+    )

@@ -128,7 +128,7 @@ def test_the_csv_has_the_domain_columns_and_one_line_per_row(litware_operation):
 
     write_csv(rows, out)
 
-    lines = list(csv.reader(io.StringIO(out.getvalue())))
+    lines = list(csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     assert lines[0] == [
         "Account name",
         "User principal name",

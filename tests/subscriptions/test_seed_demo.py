@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import Customer, CustomerUser, DelegatedAdminGrant, Partner, PartnerUser
 from subscriptions.demo import reset_demo
@@ -564,3 +564,25 @@ def test_seed_demo_needs_no_flag_when_debug_is_on(db, settings):
     call_command("seed_demo", stdout=StringIO())
 
     assert Customer.objects.count() == len(SCENARIO)
+
+
+# --- Its help ----------------------------------------------------------------------------------
+
+
+def test_help_prints_what_the_command_does_and_its_options(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        call_command("seed_demo", "--help")
+
+    assert exit_.value.code == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "Create the demo partners, sign-ins, customers, subscriptions" in printed
+    assert "--reset Delete the demo data (and the scale customers) first" in printed
+    assert "--allow-demo-passwords Create the well-known demo passwords" in printed
+
+
+def test_help_is_printed_in_the_active_language(capsys):
+    with translation.override("fr"), pytest.raises(SystemExit):
+        call_command("seed_demo", "--help")
+
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "Crée les partenaires, comptes de connexion, clients, abonnements" in printed

@@ -4,34 +4,38 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from subscriptions import demo, demo_data
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Create the demo partners, sign-ins, customers, subscriptions, users, licenses and grants "
-        "(only what is missing), and print the sign-ins."
-    )
+    # argparse formats help with re.sub, which refuses a lazy string: the words are looked up, in
+    # the active language, when the parser is built (create_parser reads `help`, then calls
+    # add_arguments), not when the module is imported.
+    @property
+    def help(self):
+        return _(
+            "Create the demo partners, sign-ins, customers, subscriptions, users, licenses and grants "
+            "(only what is missing), and print the sign-ins."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help=gettext_lazy("Delete the demo data (and the scale customers) first, then create it again."),
+            help=_("Delete the demo data (and the scale customers) first, then create it again."),
         )
         parser.add_argument(
             "--scale",
             type=int,
             default=0,
             metavar="N",
-            help=gettext_lazy('Also give Fabrikam the customers "Scale Customer 0001" .. N, for load work.'),
+            help=_('Also give Fabrikam the customers "Scale Customer 0001" .. N, for load work.'),
         )
         parser.add_argument(
             "--allow-demo-passwords",
             action="store_true",
-            help=gettext_lazy("Create the well-known demo passwords even though DEBUG is off."),
+            help=_("Create the well-known demo passwords even though DEBUG is off."),
         )
 
     def handle(self, *args, reset, scale, allow_demo_passwords, **options):
