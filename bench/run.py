@@ -49,6 +49,11 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SEED_SECONDS = 60
 LIST_RATIO_TO_HELLO = 10
 UPGRADE_MS = 500
+# The pre-flight of every licensed account, at the reference run's speed (BENCHMARKS.md): scaled by
+# this run's hello median over the reference one.
+PREFLIGHT_MS = 300
+REFERENCE_HELLO_MS = 0.41
+PREFLIGHT = "pre-flight and billing preview (htmx)"
 ROWS_PER_QUERY = 1000
 
 
@@ -580,9 +585,15 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
     requests[4:4] = [
         Request(f"upgrade page ({sizes.licensed_users:,} licensed users)", upgrade_url),
         Request(
-            "billing preview fragment (htmx)",
+            PREFLIGHT,
             f"{upgrade_url}?target_offer={target}&quantity={source.users}",
             headers={"HX-Request": "true", "HX-Target": "billing-preview"},
+        ),
+        Request(
+            "pre-flight accounts list (htmx, page 1)",
+            reverse("subscriptions:upgrade-accounts", args=[source.subscription.pk])
+            + f"?target_offer={target}&quantity={source.users}",
+            headers={"HX-Request": "true"},
         ),
     ]
 
@@ -699,6 +710,16 @@ def measure_all(sizes: Sizes, *, env: dict, quick: bool, use_wrk: bool, seed_sec
             f"{large_post.median:.0f} ms (target < {UPGRADE_MS} ms); {large_post.query_count} queries for "
             f"{max(written):,} rows written, within {budget} = {small_queries} fixed (the "
             f"{data.small[1].users}-user POST) + 1 per {ROWS_PER_QUERY:,} rows",
+        )
+    )
+    preflight = by_name[PREFLIGHT]
+    speed = hello.median / REFERENCE_HELLO_MS
+    lines.append(
+        verdict(
+            preflight.median < PREFLIGHT_MS * speed,
+            f"pre-flight of {sizes.licensed_users:,} accounts with the billing preview: median "
+            f"{preflight.median:.0f} ms, {preflight.query_count} queries (target < {PREFLIGHT_MS} ms at the "
+            f"reference speed; this run's factor {speed:.2f}: < {PREFLIGHT_MS * speed:.0f} ms)",
         )
     )
     constant = [(label, by_name[big.name], by_name[small.name]) for label, big, small in pairs]

@@ -27,6 +27,8 @@ from subscriptions.models import Offer, Operation
 from tests.actors import acting
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
 from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
     billing_preview,
     controlled_panel,
     fabrikam_subscription,
@@ -307,3 +309,50 @@ def test_the_subscription_add_licenses_and_activity_pages_have_no_serious_access
     page.goto(f"{base}/subscriptions/activity/?date_from=2026-05-10&date_to=2026-05-01")
     scanner.scan("activity log, dates the wrong way round")
     scanner.finish(f"{scanner.language}-subscription-pages")
+
+
+def test_what_submit_will_do_and_the_accounts_left_behind_have_no_serious_violation(
+    scanner, demo, live_server
+):
+    """The statement, the confirmation checkbox, the pre-flight with its accounts, the report's
+    warning and its accounts left behind: scanned, and none scrolls sideways at phone width."""
+    page, base = scanner.page, live_server.url
+    sign_in(scanner, base, "demo", "demo-password")
+    e3 = Offer.objects.get(name=E3)
+    adatum = fabrikam_subscription("Adatum Corporation")
+    litware = fabrikam_subscription("Litware, Inc.", "Office 365 Business Premium")
+
+    def scan_at_both_widths(name: str) -> None:
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            scanner.scan(f"{name} at {size['width']} px")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > size["width"]:
+                scanner.problems.append(f"[{scanner.language}] {name}: {width} px wide at {size['width']} px")
+        page.set_viewport_size(DESKTOP)
+
+    page.goto(f"{base}/subscriptions/{adatum.pk}/upgrade/?target_offer={e3.pk}&quantity=5")
+    expect(page.locator("#id_accept_unlicensed")).to_be_visible()
+    expect(page.locator("#upgrade-statement")).to_be_visible()
+    scan_at_both_widths("upgrade, fewer licenses than users, statement and confirmation")
+
+    page.goto(f"{base}/subscriptions/{litware.pk}/upgrade/?target_offer={e3.pk}&quantity=40")
+    page.locator(".preflight__links a").first.click()
+    expect(page.locator("#preflight-accounts li")).to_have_count(3)
+    scan_at_both_widths("upgrade, pre-flight with its accounts")
+
+    page.goto(f"{base}/subscriptions/{litware.pk}/upgrade/accounts/?target_offer={e3.pk}&quantity=40")
+    scan_at_both_widths("the pre-flight's page of accounts")
+
+    operation = services.subscription_upgrade(
+        subscription=litware,
+        target_offer=e3,
+        quantity=None,
+        actor=acting(demo.users["demo"]),
+        token=uuid.uuid4(),
+    )
+    page.goto(f"{base}/subscriptions/operations/{operation.pk}/")
+    expect(page.locator("#attention")).to_be_visible()
+    expect(page.locator("#left-behind")).to_be_visible()
+    scan_at_both_widths("report with accounts left behind")
+    scanner.finish(f"{scanner.language}-no-silent-loss")
