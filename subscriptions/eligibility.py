@@ -244,6 +244,16 @@ class _Facts:
         )
 
 
+def selling_partners_grant(subscription: Subscription) -> DelegatedAdminGrant | None:
+    """The grant of the partner that sold `subscription` over its customer (one query): what a
+    change made on the customer's behalf needs."""
+    return DelegatedAdminGrant.objects.filter(
+        partner_id=subscription.sold_by_id,
+        customer_id=subscription.customer_id,
+        service=DelegatedAdminGrant.Service.OFFICE365,
+    ).first()
+
+
 def grant_refusal(grant: DelegatedAdminGrant | None, *, today: datetime.date) -> Reason | None:
     """Why the selling partner's grant does not let it change the subscription today, or None.
 

@@ -10,7 +10,6 @@ same.
 import datetime
 from dataclasses import dataclass
 
-from customers.models import DelegatedAdminGrant
 from subscriptions import eligibility, reasons
 from subscriptions.billing import BillingImpact, quantity_change_billing_impact
 from subscriptions.models import Subscription
@@ -73,12 +72,7 @@ def _change_blocker(subscription: Subscription, *, today: datetime.date) -> Reas
         )
     # Changing seats is a change made on the customer's behalf: like an upgrade, it needs the
     # delegated admin privileges of the partner that sold the subscription.
-    grant = DelegatedAdminGrant.objects.filter(
-        partner_id=subscription.sold_by_id,
-        customer_id=subscription.customer_id,
-        service=DelegatedAdminGrant.Service.OFFICE365,
-    ).first()
-    return eligibility.grant_refusal(grant, today=today)
+    return eligibility.grant_refusal(eligibility.selling_partners_grant(subscription), today=today)
 
 
 def _refusal(

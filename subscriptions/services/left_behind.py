@@ -11,10 +11,10 @@ role may write it, as the upgrade's license transfer does.
 import uuid
 
 from customers.actors import Actor
-from customers.models import CustomerUser, DelegatedAdminGrant
+from customers.models import CustomerUser
 from partnercenter import clock
 from subscriptions import reasons
-from subscriptions.eligibility import grant_refusal
+from subscriptions.eligibility import grant_refusal, selling_partners_grant
 from subscriptions.license_rules import MOVED, errors_for_users
 from subscriptions.models import AffectedAccount, LicenseAssignment, Operation, Subscription
 from subscriptions.reasons import Reason
@@ -156,11 +156,7 @@ def _lock_target(attempt: Attempt) -> Subscription:
 
 
 def _refuse_unless_directory_writable(target: Subscription) -> None:
-    grant = DelegatedAdminGrant.objects.filter(
-        partner_id=target.sold_by_id,
-        customer_id=target.customer_id,
-        service=DelegatedAdminGrant.Service.OFFICE365,
-    ).first()
+    grant = selling_partners_grant(target)
     if refusal := grant_refusal(grant, today=clock.today()):
         raise LeftBehindRefused([refusal])
     if not grant.transfers_licenses:
