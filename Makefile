@@ -26,12 +26,16 @@ messages-update: venv
 	$(MANAGE) makemessages -l fr --no-obsolete --add-location=file \
 	  --ignore=.venv --ignore=test-artifacts --ignore=staticfiles --ignore=tests
 
+# `make run PORT=8123` serves on another port; seed_demo prints the address it is served at.
+# DEMO_MODE shows the app's own 404 page, not Django's DEBUG one (partnercenter/demo_mode.py).
+PORT ?= 8000
+SITE_URL = http://127.0.0.1:$(PORT)/
 run: venv messages
 	$(MANAGE) migrate -v0
 	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) seed_demo
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) seed_demo --url $(SITE_URL)
+	@echo "Serving $(SITE_URL) (Ctrl-C to stop)"
+	DEMO_MODE=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv messages
 	@scripts/ensure-chromium

@@ -20,7 +20,7 @@ class PartnerUserInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "user_count"]
+    list_display = ["name", "time_zone", "user_count"]
     search_fields = ["name"]
     inlines = [PartnerUserInline]
 
@@ -34,7 +34,8 @@ class PartnerAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerUser)
 class PartnerUserAdmin(admin.ModelAdmin):
-    list_display = ["user", "partner", "role"]
+    # A blank time zone: the partner's (docs/domain.md §3).
+    list_display = ["user", "partner", "role", "time_zone"]
     list_filter = ["role", "partner"]
     list_select_related = ["user", "partner"]
     search_fields = ["user__username", "partner__name"]

@@ -5,7 +5,9 @@ between the customer and the user's partner (`Customer.objects.for_partner`); th
 helpers that apply it are in `partnercenter.tenancy`.
 """
 
+import functools
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -24,10 +26,46 @@ def currency_for_market(market: str) -> str:
     return MARKET_CURRENCIES.get(market, DEFAULT_CURRENCY)
 
 
+# The display time zones (docs/domain.md §3): UTC and the IANA zones of a region, grouped by it.
+# Of the names zoneinfo knows, the old aliases ("GB", "US/Eastern", "Etc/GMT+5") and the
+# server's own "localtime" are left out: a zone is chosen by its place.
+TIME_ZONE_REGIONS = {
+    "Africa": _("Africa"),
+    "America": _("America"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific"),
+}
+
+
+@functools.cache
+def time_zone_choices() -> list:
+    """UTC, then each region's zones by place ("Europe/Paris" shown as "Paris"): model choices,
+    so the admin, the settings page and validation share one list."""
+    by_region: dict[str, list] = {region: [] for region in TIME_ZONE_REGIONS}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _slash, place = name.partition("/")
+        if region in by_region and place:
+            by_region[region].append((name, place.replace("_", " ")))
+    return [("UTC", "UTC"), *((TIME_ZONE_REGIONS[region], zones) for region, zones in by_region.items())]
+
+
 class Partner(models.Model):
     """A Cloud Solution Provider reseller."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default="UTC",
+        help_text=_("Where timestamps are shown for the partner's users who chose no zone of their own."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +98,13 @@ class PartnerUser(models.Model):
         Partner, on_delete=models.CASCADE, related_name="users", verbose_name=_("partner")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        blank=True,
+        help_text=_("Where this user's timestamps are shown; blank: the partner's time zone."),
+    )
 
     class Meta:
         verbose_name = _("partner user")
@@ -77,6 +122,11 @@ class PartnerUser(models.Model):
     @property
     def may_change(self) -> bool:
         return self.role in self.ROLES_THAT_MAY_CHANGE
+
+    @property
+    def display_time_zone(self) -> str:
+        """The zone this user's timestamps are shown in: their own, else their partner's."""
+        return self.time_zone or self.partner.time_zone
 
 
 class CustomerQuerySet(models.QuerySet):

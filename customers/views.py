@@ -9,15 +9,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from customers.forms import CustomerSearchForm
+from customers.models import DelegatedAdminGrant
 from partnercenter import clock
 from partnercenter.htmx import render_page_or_fragment
 from partnercenter.tenancy import customers_for, get_customer_or_404, partner_view
 from subscriptions import eligibility
-from subscriptions.models import Channel, Subscription
+from subscriptions.models import Channel, Offer, Subscription
+from subscriptions.reasons import Reason
 
 CUSTOMERS_PER_PAGE = 50
 # A customer may hold a thousand subscriptions: the page shows 50, and only those 50 pay for the
@@ -50,27 +53,41 @@ class SubscriptionRow:
     is_upgradable: bool
     # The eligible targets' names, shown beside Upgrade now.
     upgrade_targets: tuple[str, ...]
-    # Why not, when the subscription has upgrade paths but nothing eligible: (message, targets).
-    refusals: tuple[tuple[str, tuple[str, ...]], ...]
-    # Add licenses is offered: the subscription is active and the role may change subscriptions.
+    # Why not, when the subscription has upgrade paths but nothing eligible: (reason, targets),
+    # each message once.
+    refusals: tuple[tuple[Reason, tuple[str, ...]], ...]
+    # Beside Upgrade now: the targets that are not possible, hinted with a link to why.
+    blocked_targets: tuple[Offer, ...] = ()
+    # Add licenses is offered: the subscription is active, the role may change subscriptions and
+    # the grant counts.
     may_add_licenses: bool = False
+    # Why Add licenses can only be refused, in its place (an active subscription, a role that may
+    # change it, a grant that does not count); None otherwise (docs/domain.md §4).
+    license_refusal: Reason | None = None
 
     @classmethod
-    def build(cls, subscription, options, *, partner, today, may_change=False) -> "SubscriptionRow":
+    def build(
+        cls, subscription, options, *, partner, today, may_change=False, grant_refusal=None
+    ) -> "SubscriptionRow":
         is_upgradable = eligibility.is_upgradable(options)
-        grouped: dict[str, list[str]] = {}
+        may_act = may_change and subscription.is_active
+        grouped: dict[str, tuple[Reason, list[str]]] = {}
         if options and not is_upgradable:
             for option in options:
                 for reason in option.reasons:
-                    grouped.setdefault(reason.message, []).append(option.target_offer.name)
+                    grouped.setdefault(reason.message, (reason, []))[1].append(option.target_offer.label)
         return cls(
             subscription=subscription,
             channel=Channel(subscription.channel_for(partner)).label,
             next_anniversary=subscription.next_anniversary(today),
             is_upgradable=is_upgradable,
-            upgrade_targets=tuple(option.target_offer.name for option in options if option.is_eligible),
-            refusals=tuple((message, tuple(targets)) for message, targets in grouped.items()),
-            may_add_licenses=may_change and subscription.is_active,
+            upgrade_targets=tuple(option.target_offer.label for option in options if option.is_eligible),
+            refusals=tuple((reason, tuple(targets)) for reason, targets in grouped.values()),
+            blocked_targets=tuple(o.target_offer for o in options if not o.is_eligible)
+            if is_upgradable
+            else (),
+            may_add_licenses=may_act and grant_refusal is None,
+            license_refusal=grant_refusal if may_act else None,
         )
 
 
@@ -81,10 +98,11 @@ def customer_detail(request, customer_id: int):
     page = Paginator(
         Subscription.objects.in_scope_of(request.partner)
         .filter(customer=customer)
-        # The upgrade that replaced a cancelled row, for its report link: joined, not one query a row.
-        .select_related("offer", "upgraded_to", "upgraded_to__created_by_operation")
+        # What replaced an upgraded-away row, when and by whom: joined, not one query a row.
+        .select_related("offer", "upgraded_to__offer", "upgraded_to__created_by_operation__actor")
         .with_assigned_count()
-        .order_by("friendly_name", "pk"),
+        # Cancelled rows last: what the partner can still act on comes first (docs/domain.md §4).
+        .order_by(Case(When(status=Subscription.Status.DELETED, then=1), default=0), "friendly_name", "pk"),
         SUBSCRIPTIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     subscriptions = list(page.object_list)
@@ -92,7 +110,15 @@ def customer_detail(request, customer_id: int):
     # reasons, so its page does not pay for the eligibility checks either.
     may_change = request.actor.may_change
     today = clock.today()
-    options = eligibility.upgrade_options_for_page(subscriptions, today=today) if may_change else {}
+    # Only an active subscription is evaluated: any other shows its state, never advice.
+    active = [subscription for subscription in subscriptions if subscription.is_active]
+    options = eligibility.upgrade_options_for_page(active, today=today) if may_change else {}
+    # The header's grant, one query: every subscription on the page was sold by this partner
+    # (`in_scope_of`), so it is also the grant Add licenses needs (docs/domain.md §1).
+    grant = DelegatedAdminGrant.objects.filter(
+        partner=request.partner, customer=customer, service=DelegatedAdminGrant.Service.OFFICE365
+    ).first()
+    refusal = eligibility.grant_refusal(grant, today=today)
     rows = [
         SubscriptionRow.build(
             subscription,
@@ -100,9 +126,15 @@ def customer_detail(request, customer_id: int):
             partner=request.partner,
             today=today,
             may_change=may_change,
+            grant_refusal=refusal,
         )
         for subscription in subscriptions
     ]
-    return TemplateResponse(
-        request, "customers/customer_detail.html", {"customer": customer, "rows": rows, "page": page}
-    )
+    context = {
+        "customer": customer,
+        "rows": rows,
+        "page": page,
+        "grant": grant,
+        "grant_state": refusal.params["state"] if refusal else "counting",
+    }
+    return TemplateResponse(request, "customers/customer_detail.html", context)

@@ -29,8 +29,11 @@ SECRET_KEY = env.str(
 )
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
+# The demo (`make run`): the app's own 404 page even with DEBUG on (partnercenter/demo_mode.py).
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "partnercenter.csrf.csrf_failure"  # says why, links back (partnercenter/csrf.py)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,10 +58,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # UTC again after every request; partner_view shows the user's zone (partnercenter/timezones.py).
+    "partnercenter.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the CSP and locale middleware: the page it swaps in gets the nonce and the language.
+    "partnercenter.demo_mode.demo_error_pages",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

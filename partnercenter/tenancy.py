@@ -12,7 +12,6 @@ What `partner_view` answers carries customer data, so no cache keeps it: every a
 
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404
@@ -21,6 +20,7 @@ from django.utils.cache import patch_cache_control
 
 from customers.actors import Actor, actor_for_partner_user
 from customers.models import Customer, PartnerUser
+from partnercenter import signed_out, timezones
 from subscriptions.models import Operation, OutOfScope, Subscription
 
 
@@ -32,9 +32,11 @@ def partner_view(view=None, *, may_change: bool = False):
     """
 
     def decorate(view_func):
-        @login_required
         @wraps(view_func)
         def signed_in(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # The sign-in page, for htmx too: `HX-Redirect`, never a 302 (signed_out.py).
+                return signed_out.sign_in_answer(request)
             try:
                 partner_user = request.user.partner_user
             except PartnerUser.DoesNotExist:
@@ -44,6 +46,8 @@ def partner_view(view=None, *, may_change: bool = False):
             request.partner_user = partner_user
             request.partner = partner_user.partner
             request.actor = actor_for_request(request)
+            # Timestamps in the user's zone; business dates stay UTC (docs/domain.md §3).
+            timezones.activate_for(partner_user)
             try:
                 return view_func(request, *args, **kwargs)
             except OutOfScope:

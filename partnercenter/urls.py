@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from customers.account import account_settings
 from partnercenter.signin import AdminSignInForm, SignInForm
 from partnercenter.views import hello
 
@@ -19,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/settings/", account_settings, name="account_settings"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
     path("subscriptions/", include("subscriptions.urls")),

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import OuterRef, Subquery, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -18,6 +20,7 @@ from customers.models import Customer, Partner
 from subscriptions import exports, reasons
 from subscriptions.formatting import number
 from subscriptions.models import BillingLine, Operation
+from subscriptions.reasons.wording import elide
 
 CSV_COLUMNS = (
     pgettext_lazy("date of an operation", "When"),
@@ -45,6 +48,13 @@ class ActivityFilterForm(forms.Form):
         queryset=Customer.objects.none(),
         required=False,
         empty_label=gettext_lazy("All customers"),
+    )
+    # The people now; the API and the system, when they act, will be choices of their own.
+    who = forms.ModelChoiceField(
+        label=pgettext_lazy("person who made an operation", "Who"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=pgettext_lazy("every person who made an operation", "Everyone"),
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"),
@@ -80,6 +90,8 @@ class ActivityFilterForm(forms.Form):
             .distinct()
             .order_by("name", "pk")
         )
+        self.fields["who"].queryset = people_in_log_of(partner)
+        self.fields["who"].label_from_instance = person_name
 
     def clean(self):
         cleaned = super().clean()
@@ -94,12 +106,14 @@ class ActivityFilterForm(forms.Form):
         values = getattr(self, "cleaned_data", {})
         if values.get("customer"):
             operations = operations.filter(customer=values["customer"])
+        if values.get("who"):
+            operations = operations.filter(actor=values["who"])
         if values.get("kind"):
             operations = operations.filter(kind=values["kind"])
         if values.get("result"):
             operations = operations.filter(result=values["result"])
-        # Whole days in the project's time zone, as a range on the indexed column (a __date lookup
-        # would compute the date of every row).
+        # Whole days in the user's time zone, the one the log's times are shown in (docs/domain.md
+        # §3), as a range on the indexed column (a __date lookup would compute every row's date).
         if values.get("date_from"):
             operations = operations.filter(created_at__gte=_start_of(values["date_from"]))
         if values.get("date_to") and values["date_to"] < datetime.date.max:
@@ -115,12 +129,30 @@ class ActivityFilterForm(forms.Form):
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
+    # The active zone: partner_view activated the user's.
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def people_in_log_of(partner: Partner):
+    """The partner's users who made an operation of its log, by the name the log shows."""
+    full_name = Trim(Concat("first_name", Value(" "), "last_name"))
+    actors = Operation.objects.filter(partner=partner).values("actor")
+    return (
+        get_user_model()
+        .objects.filter(partner_user__partner=partner, pk__in=actors)
+        .annotate(shown_name=Coalesce(NullIf(full_name, Value("")), "username"))
+        .order_by(Lower("shown_name"), "pk")
+    )
+
+
+def person_name(user) -> str:
+    """How the log names a partner user: their full name, or their user name without one."""
+    return user.get_full_name() or user.get_username()
 
 
 def operations_for(partner: Partner):
     """The partner's log, newest first, with what every row shows joined in (no query per row)."""
-    return (
+    return _with_net_amount(
         Operation.objects.for_partner(partner)
         .select_related("actor", "customer", "subscription", "target_offer", "target_subscription")
         .order_by("-created_at", "-pk")
@@ -137,9 +169,17 @@ class ActivityRow:
     @property
     def actor_name(self) -> str:
         actor = self.operation.actor
-        if actor is None:
-            return ""
-        return actor.get_full_name() or actor.get_username()
+        return "" if actor is None else person_name(actor)
+
+    @property
+    def net_amount(self) -> Decimal | None:
+        """The sum of the operation's billing lines (`operations_for` adds them up); None without any."""
+        return _cents(self.operation.net_amount)
+
+    @property
+    def currency(self) -> str | None:
+        # The lines' currency, which is the customer's (docs/domain.md §2, the price list).
+        return self.operation.net_currency
 
     @property
     def has_report(self) -> bool:
@@ -163,15 +203,12 @@ def describe_action(operation: Operation) -> str:
     """What an action on the accounts left behind did, as the report and the activity log say it."""
     account = operation.customer_user.user_principal_name if operation.customer_user else "?"
     if operation.kind == Operation.Kind.LICENSE_ASSIGNMENT:
-        return _("%(account)s got a license of %(target)s.") % {
-            "account": account,
-            "target": operation.subscription.offer.name,
-        }
+        target = operation.subscription.offer.label
+        return elide(_("%(account)s got a license of %(target)s.") % {"account": account, "target": target})
     if operation.kind == Operation.Kind.USAGE_LOCATION_CHANGE:
-        return _("The usage location of %(account)s was set to %(location)s.") % {
-            "account": account,
-            "location": operation.details.get("usage_location", "?"),
-        }
+        location = operation.details.get("usage_location", "?")
+        text = _("The usage location of %(account)s was set to %(location)s.")
+        return elide(text % {"account": account, "location": location})
     licensed = len(operation.details.get("licensed", []))
     refused = len(operation.details.get("refused", []))
     return ngettext(
@@ -196,7 +233,7 @@ def describe_details(operation: Operation) -> str:
             "before": _quantity(operation.previous_quantity),
             "after": _quantity(asked),
         }
-    target = operation.target_offer.name if operation.target_offer else "?"
+    target = operation.target_offer.label if operation.target_offer else "?"
     if asked is None:
         return _("Upgrade to %(target)s") % {"target": target}
     return ngettext(
@@ -214,9 +251,9 @@ def activity_row(operation: Operation) -> ActivityRow:
 def _with_net_amount(operations):
     """`operations` with the sum of each one's billing lines and their currency (None without any).
 
-    Two correlated subqueries on the indexed operation column, in the one query the CSV streams
-    in chunks, rather than prefetch_related: that would add a query per chunk and build a model
-    instance per billing line, only to add two amounts up in Python.
+    Two correlated subqueries on the indexed operation column, in the page's one query and in the
+    one the CSV streams in chunks, rather than prefetch_related: that would add a query per chunk
+    and build a model instance per billing line, only to add two amounts up in Python.
     """
     lines = BillingLine.objects.filter(operation=OuterRef("pk")).order_by()
     total = lines.values("operation").annotate(total=Sum("amount")).values("total")
@@ -227,15 +264,18 @@ def _with_net_amount(operations):
 
 
 def csv_lines(operations):
-    """The (filtered) log as CSV lines (subscriptions/exports.py), read in chunks as they stream."""
-    rows = (_csv_row(operation) for operation in _with_net_amount(operations).iterator(chunk_size=2000))
+    """The (filtered) `operations_for` as CSV lines (subscriptions/exports.py), read in chunks."""
+    # The user's zone, read now: a streamed response makes its lines after the request is over.
+    zone = timezone.get_current_timezone()
+    rows = (_csv_row(operation, zone) for operation in operations.iterator(chunk_size=2000))
     return exports.csv_lines(CSV_COLUMNS, rows)
 
 
-def _csv_row(operation: Operation) -> list:
+def _csv_row(operation: Operation, zone) -> list:
     row = activity_row(operation)
     return [
-        timezone.localtime(operation.created_at).isoformat(timespec="seconds"),
+        # ISO 8601 with the offset of the user's zone: 2026-12-01T19:34:00+01:00.
+        timezone.localtime(operation.created_at, zone).isoformat(timespec="seconds"),
         row.actor_name,
         operation.customer.name,
         operation.subscription.friendly_name,
@@ -247,8 +287,8 @@ def _csv_row(operation: Operation) -> list:
         operation.reason_code,
         operation.previous_quantity,
         operation.quantity,
-        _cents(operation.net_amount),
-        operation.net_currency,
+        row.net_amount,
+        row.currency,
     ]
 
 

@@ -1,4 +1,8 @@
+import uuid
+
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminBigIntegerFieldWidget
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions.activity import describe_details
@@ -13,6 +17,26 @@ from subscriptions.models import (
     Subscription,
     UpgradePath,
 )
+
+# Quantities reach ten million: the admin's integer input is too narrow to show eight digits.
+WIDE_QUANTITIES = {models.PositiveIntegerField: {"widget": AdminBigIntegerFieldWidget}}
+
+
+class ExactIdSearchMixin:
+    """Search that matches a GUID only whole: a piece of one ("67e3") is not an offer's name."""
+
+    exact_id_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            key = uuid.UUID(search_term.strip())
+        except ValueError:
+            return results, may_have_duplicates
+        by_id = models.Q()
+        for field in self.exact_id_fields:
+            by_id |= models.Q(**{field: key})
+        return results | queryset.filter(by_id), may_have_duplicates
 
 
 class OfferPriceInline(admin.TabularInline):
@@ -31,9 +55,12 @@ class UpgradePathInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
-    list_display = ["name", "sku_part_number", "sku_id", "sold_in", "not_sold_in", "max_quantity"]
-    search_fields = ["name", "sku_part_number", "sku_id"]
+class OfferAdmin(ExactIdSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "rank", "sku_part_number", "sku_id", "sold_in", "not_sold_in", "max_quantity"]
+    list_editable = ["rank"]
+    search_fields = ["name", "sku_part_number"]
+    exact_id_fields = ("sku_id",)
+    formfield_overrides = WIDE_QUANTITIES
     filter_horizontal = ["service_plans"]
     inlines = [OfferPriceInline, UpgradePathInline]
 
@@ -50,6 +77,7 @@ class UpgradePathAdmin(admin.ModelAdmin):
     list_display = ["source_offer", "target_offer"]
     list_filter = ["source_offer", "target_offer"]
     list_select_related = ["source_offer", "target_offer"]
+    search_fields = ["source_offer__name", "target_offer__name"]
 
 
 @admin.register(OfferPrice)
@@ -77,11 +105,13 @@ class ChannelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ExactIdSearchMixin, admin.ModelAdmin):
     list_display = ["friendly_name", "customer", "offer", "quantity", "status", "sold_by", "created_on"]
     list_filter = ["status", ChannelFilter, "sold_by", "offer"]
     list_select_related = ["customer", "offer", "sold_by"]
-    search_fields = ["friendly_name", "customer__name", "customer__domain", "subscription_id"]
+    search_fields = ["friendly_name", "customer__name", "customer__domain"]
+    exact_id_fields = ("subscription_id",)
+    formfield_overrides = WIDE_QUANTITIES
     autocomplete_fields = ["customer", "upgraded_to"]
     readonly_fields = ["subscription_id", "version"]
     date_hierarchy = "created_on"

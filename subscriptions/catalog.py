@@ -169,6 +169,23 @@ OFFERS = [
 ]
 # fmt: on
 
+# The catalog's order (`Offer.rank`): the source article's table, each offer's possible upgrades
+# in the order it lists them; the India offers beside their global twins.
+RANKS = {
+    "Office 365 Business": 10,
+    "Office 365 Business India": 11,
+    "Office 365 Business Premium": 20,
+    "Office 365 Business Premium India": 21,
+    "Office 365 ProPlus": 30,
+    "Office 365 Business Essentials": 40,
+    "Office 365 Business Essentials India": 41,
+    "Office 365 Enterprise E1": 50,
+    "Office 365 Enterprise E3": 60,
+    "Office 365 Enterprise E5": 70,
+    "Power BI Pro": 80,
+    "Exchange Online (Plan 1)": 90,
+}
+
 # Partner Center's table of supported upgrades (the seed article). The India rows go to Business
 # Premium India, never to Business Premium (the article's footnote).
 UPGRADE_PATHS = {
@@ -213,6 +230,17 @@ def _models(apps):
     )
 
 
+def _has_rank(offer_model) -> bool:
+    return any(field.name == "rank" for field in offer_model._meta.get_fields())
+
+
+def set_ranks(apps=None) -> None:
+    """Give the catalog's offers their rank; offers an admin added keep theirs."""
+    Offer = _models(apps)[0]
+    for name, rank in RANKS.items():
+        Offer.objects.filter(name=name).update(rank=rank)
+
+
 def _ensure(model, lookup: dict, values: dict):
     """The row found by `lookup`, created or updated to `values`; saved only when it differs."""
     row = model.objects.filter(**lookup).first()
@@ -251,6 +279,8 @@ def load_catalog(apps=None) -> dict:
                     "not_sold_in": item.not_sold_in,
                     "min_quantity": item.min_quantity,
                     "max_quantity": item.max_quantity,
+                    # Migration 0002's historical offer predates the rank; migration 0005 sets it.
+                    **({"rank": RANKS[item.name]} if _has_rank(Offer) else {}),
                 },
             )
             offer.service_plans.set([plans[plan_id] for plan_id in item.plans])

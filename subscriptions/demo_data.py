@@ -45,7 +45,7 @@ LOGINS = [
     Login("northwind", "northwind-password", NORTHWIND, PartnerUser.Role.ADMIN_AGENT),
 ]
 SUPERUSER = Login("admin", "admin-password", None, "superuser")
-SITE_URL = "http://127.0.0.1:8000/"  # what `make run` serves
+SITE_URL = "http://127.0.0.1:8000/"  # what `make run` serves without PORT= (seed_demo --url)
 
 
 @dataclass(frozen=True)

@@ -19,24 +19,7 @@ from partnercenter import clock
 from subscriptions import reasons
 from subscriptions.models import Offer, Operation, ServicePlan, Subscription, UpgradePath, channel
 from subscriptions.reasons import Reason
-
-
-@dataclass(frozen=True)
-class ServiceComparison:
-    """The target's services beside the source's, family by family.
-
-    `changed` holds (from_plan, to_plan) pairs: a plan change inside a family (Exchange Online
-    Plan 1 to Plan 2) is a changed service, not an added one.
-    """
-
-    gained: tuple[ServicePlan, ...] = ()
-    changed: tuple[tuple[ServicePlan, ServicePlan], ...] = ()
-    lost: tuple[ServicePlan, ...] = ()
-    kept: tuple[ServicePlan, ...] = ()
-
-    @property
-    def added_families(self) -> frozenset[str]:
-        return frozenset(plan.family for plan in self.gained)
+from subscriptions.service_changes import ServiceComparison, compare_services
 
 
 @dataclass(frozen=True)
@@ -48,27 +31,6 @@ class UpgradeOption:
     monthly_price: Decimal | None
     currency: str
     service_changes: ServiceComparison
-
-
-def _by_family(plans: Iterable[ServicePlan]) -> dict[str, ServicePlan]:
-    # An offer carries at most one plan per family (that is what a family means).
-    return {plan.family: plan for plan in sorted(plans, key=lambda plan: plan.plan_id)}
-
-
-def _compare(source_plans: list[ServicePlan], target_plans: list[ServicePlan]) -> ServiceComparison:
-    source, target = _by_family(source_plans), _by_family(target_plans)
-    gained, changed, kept = [], [], []
-    for family in sorted(target):
-        to_plan = target[family]
-        from_plan = source.get(family)
-        if from_plan is None:
-            gained.append(to_plan)
-        elif from_plan.plan_id == to_plan.plan_id:
-            kept.append(to_plan)
-        else:
-            changed.append((from_plan, to_plan))
-    lost = [source[family] for family in sorted(source) if family not in target]
-    return ServiceComparison(gained=tuple(gained), changed=tuple(changed), lost=tuple(lost), kept=tuple(kept))
 
 
 @dataclass(frozen=True)
@@ -139,12 +101,12 @@ class _Facts:
 
     def targets_of(self, subscription: Subscription) -> list[Offer]:
         targets = [self.offers[pk] for pk in self.paths.get(subscription.offer_id, ())]
-        return sorted(targets, key=lambda offer: offer.name)
+        return sorted(targets, key=lambda offer: (offer.rank, offer.name))
 
     def comparison(self, source_id: int, target_id: int) -> ServiceComparison:
         key = (source_id, target_id)
         if key not in self._comparisons:
-            self._comparisons[key] = _compare(
+            self._comparisons[key] = compare_services(
                 list(self.offers[source_id].service_plans.all()),
                 list(self.offers[target_id].service_plans.all()),
             )
@@ -170,11 +132,30 @@ class _Facts:
         currency = customer.currency
         monthly_price = self.price(target, currency)
         comparison = self.comparison(subscription.offer_id, target.pk)
+        grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
+        if subscription.is_active:
+            found = self._refusals(subscription, target, source_offer, customer, monthly_price, grant)
+        else:
+            # Its one reason: any other check would read the situation as if the subscription were
+            # still the customer's, and an upgraded-away one "conflicts" with its own successor.
+            found = [Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status})]
+        if grant is not None and not grant.transfers_licenses:
+            upgrade_type = Operation.UpgradeType.UPGRADE_ONLY
+        else:
+            upgrade_type = Operation.UpgradeType.WITH_LICENSE_TRANSFER
+        return UpgradeOption(
+            target_offer=target,
+            is_eligible=not found,
+            upgrade_type=upgrade_type.value,
+            reasons=tuple(found),
+            monthly_price=monthly_price,
+            currency=currency,
+            service_changes=comparison,
+        )
+
+    def _refusals(self, subscription, target, source_offer, customer, monthly_price, grant) -> list[Reason]:
+        """Every check of an active subscription that `target` fails (docs/domain.md §4)."""
         found: list[Reason] = []
-
-        if not subscription.is_active:
-            found.append(Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status}))
-
         source_paths = self.paths.get(subscription.offer_id, [])
         if target.pk not in source_paths:
             found.append(
@@ -194,7 +175,6 @@ class _Facts:
                 Reason(reasons.TARGET_NOT_SOLD_IN_MARKET, {"target": target.name, "market": customer.market})
             )
 
-        grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
         if (refusal := grant_refusal(grant, today=self.today)) is not None:
             found.append(refusal)
 
@@ -205,7 +185,7 @@ class _Facts:
         for owned_as in owned_channels:
             found.append(Reason(reasons.TARGET_ALREADY_OWNED, {"target": target.name, "channel": owned_as}))
 
-        added = comparison.added_families
+        added = self.comparison(subscription.offer_id, target.pk).added_families
         conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for holding in others:
             if holding.offer_id == target.pk:
@@ -228,20 +208,7 @@ class _Facts:
                     },
                 )
             )
-
-        if grant is not None and not grant.transfers_licenses:
-            upgrade_type = Operation.UpgradeType.UPGRADE_ONLY
-        else:
-            upgrade_type = Operation.UpgradeType.WITH_LICENSE_TRANSFER
-        return UpgradeOption(
-            target_offer=target,
-            is_eligible=not found,
-            upgrade_type=upgrade_type.value,
-            reasons=tuple(found),
-            monthly_price=monthly_price,
-            currency=currency,
-            service_changes=comparison,
-        )
+        return found
 
 
 def selling_partners_grant(subscription: Subscription) -> DelegatedAdminGrant | None:
@@ -281,7 +248,7 @@ def upgrade_options_for_page(
 
 
 def upgrade_options(subscription: Subscription, *, today: datetime.date | None = None) -> list[UpgradeOption]:
-    """One option per target of the source offer's upgrade paths, by target name; [] if none."""
+    """One option per target of the source offer's upgrade paths, in the catalog's order; [] if none."""
     return upgrade_options_for_page([subscription], today=today)[subscription.pk]
 
 

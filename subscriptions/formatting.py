@@ -1,4 +1,4 @@
-"""Numbers and money in the active language's conventions (docs/domain.md §8).
+"""Numbers, money and offer names in the active language's conventions (docs/domain.md §8).
 
 Plain functions, so that reasons, the activity log and exports format as the templates do
 (whose `money`, `money_exact` and `number` filters are these). English uses US conventions
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, gettext_lazy, to_locale
 
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
@@ -52,3 +52,17 @@ def number(value) -> str:
     if value is None or value == "":
         return ""
     return format_decimal(value, locale=babel_locale())
+
+
+# The India offers as the source article names them in each language ("Office 365 Business
+# Inde"): the stored name stays the English one, the words are the page's language's.
+OFFER_LABELS = {
+    "Office 365 Business India": gettext_lazy("Office 365 Business India"),
+    "Office 365 Business Essentials India": gettext_lazy("Office 365 Business Essentials India"),
+    "Office 365 Business Premium India": gettext_lazy("Office 365 Business Premium India"),
+}
+
+
+def offer_label(name: str) -> str:
+    """An offer's name in the active language: the catalog's own words for it, or the name."""
+    return str(OFFER_LABELS.get(name, name))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.actors import ActorKind
 from customers.models import Customer, CustomerUser, Partner
 from partnercenter import clock
+from subscriptions.formatting import offer_label
 
 
 def _market_codes(value: str) -> frozenset[str]:
@@ -83,9 +84,15 @@ class Offer(models.Model):
     service_plans = models.ManyToManyField(
         ServicePlan, related_name="offers", blank=True, verbose_name=_("service plans")
     )
+    # Partner Center's offer rank: the catalog's order, the order of the possible upgrades.
+    rank = models.PositiveSmallIntegerField(
+        _("rank"),
+        default=100,
+        help_text=_("Lower ranks come first wherever offers are listed, as in the possible upgrades."),
+    )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["rank", "name"]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
         constraints = [
@@ -96,7 +103,12 @@ class Offer(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as pages say it, in the active language (`catalog.offer_label`)."""
+        return offer_label(self.name)
 
     def is_sold_in(self, market: str) -> bool:
         included = _market_codes(self.sold_in)
@@ -141,16 +153,42 @@ class UpgradePath(models.Model):
     )
 
     class Meta:
-        ordering = ["source_offer__name", "target_offer__name"]
+        ordering = ["source_offer__rank", "source_offer__name", "target_offer__rank", "target_offer__name"]
         verbose_name = _("upgrade path")
         verbose_name_plural = _("upgrade paths")
         constraints = [
-            models.UniqueConstraint(fields=["source_offer", "target_offer"], name="one_path_per_pair"),
-            models.CheckConstraint(condition=~Q(source_offer=F("target_offer")), name="path_not_to_itself"),
+            models.UniqueConstraint(
+                fields=["source_offer", "target_offer"],
+                name="one_path_per_pair",
+                violation_error_message=_("This upgrade path exists already."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_offer=F("target_offer")),
+                name="path_not_to_itself",
+                violation_error_message=_("An offer cannot be upgraded to itself."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.source_offer} → {self.target_offer}"
+
+    def clean(self):
+        # The constraints in words, under the field they are about; a field with an error is then
+        # left out of the constraint checks, so each mistake is said once.
+        if self.source_offer_id is None or self.target_offer_id is None:
+            return
+        if self.source_offer_id == self.target_offer_id:
+            raise ValidationError({"target_offer": _("An offer cannot be upgraded to itself.")})
+        duplicate = UpgradePath.objects.filter(
+            source_offer_id=self.source_offer_id, target_offer_id=self.target_offer_id
+        )
+        if duplicate.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "target_offer": _("%(source)s can already be upgraded to %(target)s.")
+                    % {"source": self.source_offer, "target": self.target_offer}
+                }
+            )
 
 
 # --- Subscriptions --------------------------------------------------------------------------

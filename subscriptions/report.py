@@ -100,12 +100,38 @@ def _account_rows(account: AffectedAccount, operation: Operation, target_name: s
 
 
 def _target_name(operation: Operation) -> str:
-    return operation.target_offer.name if operation.target_offer_id else ""
+    return operation.target_offer.label if operation.target_offer_id else ""
 
 
 def kind_filter(value) -> str | None:
     """The kind of lines asked for (`?kind=`), or None for all of them, whatever `value` is."""
     return value if value in KINDS else None
+
+
+# Every line of the report (`?kind=all`); without `?kind=`, the page shows what needs doing and
+# says the facts every moved account shares once, above the table (`shared_facts`).
+ALL = "all"
+DEFAULT_KINDS = (reasons.ERROR, reasons.ACTION)
+
+
+def view_kinds(value) -> tuple[str, ...]:
+    """The kinds of lines a view of the report shows (`?kind=`): one, all, or the default view's."""
+    if value in KINDS:
+        return (value,)
+    return KINDS if value == ALL else DEFAULT_KINDS
+
+
+def shared_facts(operation: Operation) -> tuple[list[str], list[tuple[str, str]]]:
+    """The informational changes every moved account gets: services gained, and plans becoming a
+    richer tier ((from, to) names)."""
+    changes = operation.service_changes or {}
+    gained = [change["name"] for change in changes.get("added", []) if change["kind"] == reasons.INFO]
+    tiers = [
+        (change["from_name"], change["to_name"])
+        for change in changes.get("changed", [])
+        if change["kind"] == reasons.INFO
+    ]
+    return gained, tiers
 
 
 def affected_rows(operation: Operation, kind: str | None = None) -> list[AffectedRow]:
@@ -195,9 +221,9 @@ class ReportLayout:
         self.outcomes = dict.fromkeys(AffectedAccount.Outcome.values, 0)
         self.outcomes.update(Counter(outcome for _, outcome in order))
 
-    def lines(self, kind: str | None = None) -> "AffectedLines":
-        """All lines (errors, then actions, then infos), or those of one kind."""
-        return AffectedLines(self, (kind,) if kind else KINDS)
+    def lines(self, kind: str | None = None, *, kinds: tuple[str, ...] | None = None) -> "AffectedLines":
+        """All lines (errors, then actions, then infos), those of one kind, or of some `kinds`."""
+        return AffectedLines(self, kinds or ((kind,) if kind else KINDS))
 
     def _slice(self, kinds: tuple[str, ...], start: int, stop: int) -> list[AffectedRow]:
         wanted = []  # (kind, account pk, first line of the account's kind lines to show, how many)

@@ -1,12 +1,57 @@
-"""What an upgrade changes in the services of every moved account (docs/domain.md §5).
+"""What an upgrade changes in the services: the offers compared family by family (what the
+upgrade page shows and eligibility checks for conflicts, docs/domain.md §4), and the changes
+every moved account gets (docs/domain.md §5).
 
 Stored once per upgrade on `Operation.service_changes`, as codes and plan ids: the report puts
 them into words for each moved account.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from subscriptions import reasons
-from subscriptions.eligibility import ServiceComparison
 from subscriptions.models import ServicePlan
+
+
+@dataclass(frozen=True)
+class ServiceComparison:
+    """The target's services beside the source's, family by family.
+
+    `changed` holds (from_plan, to_plan) pairs: a plan change inside a family (Exchange Online
+    Plan 1 to Plan 2) is a changed service, not an added one.
+    """
+
+    gained: tuple[ServicePlan, ...] = ()
+    changed: tuple[tuple[ServicePlan, ServicePlan], ...] = ()
+    lost: tuple[ServicePlan, ...] = ()
+    kept: tuple[ServicePlan, ...] = ()
+
+    @property
+    def added_families(self) -> frozenset[str]:
+        return frozenset(plan.family for plan in self.gained)
+
+
+def _by_family(plans: Iterable[ServicePlan]) -> dict[str, ServicePlan]:
+    # An offer carries at most one plan per family (that is what a family means).
+    return {plan.family: plan for plan in sorted(plans, key=lambda plan: plan.plan_id)}
+
+
+def compare_services(source_plans: list[ServicePlan], target_plans: list[ServicePlan]) -> ServiceComparison:
+    """The target's services beside the source's, family by family."""
+    source, target = _by_family(source_plans), _by_family(target_plans)
+    gained, changed, kept = [], [], []
+    for family in sorted(target):
+        to_plan = target[family]
+        from_plan = source.get(family)
+        if from_plan is None:
+            gained.append(to_plan)
+        elif from_plan.plan_id == to_plan.plan_id:
+            kept.append(to_plan)
+        else:
+            changed.append((from_plan, to_plan))
+    lost = [source[family] for family in sorted(source) if family not in target]
+    return ServiceComparison(gained=tuple(gained), changed=tuple(changed), lost=tuple(lost), kept=tuple(kept))
+
 
 # A change inside one of these families needs nothing from anyone: it is a richer tier.
 _TIER_FAMILIES = frozenset({"Microsoft Forms", "Microsoft Stream"})

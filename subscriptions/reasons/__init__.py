@@ -40,7 +40,13 @@ from subscriptions.reasons.quantity import (
     QUANTITY_CHANGED_MEANWHILE,
     QUANTITY_UNCHANGED,
 )
-from subscriptions.reasons.registry import Reason, describe, describe_details, partner_center_code
+from subscriptions.reasons.registry import (
+    Reason,
+    describe,
+    describe_details,
+    describe_links,
+    partner_center_code,
+)
 from subscriptions.reasons.upgrade import (
     CONFLICTING_SERVICES,
     DELEGATED_ADMIN_MISSING,
@@ -112,5 +118,6 @@ __all__ = [
     "describe",
     "describe_account_entry",
     "describe_details",
+    "describe_links",
     "partner_center_code",
 ]

@@ -75,4 +75,4 @@ _ACCOUNT_ENTRY_TEXTS = {
 def describe_account_entry(code: str, params: dict | None = None) -> str:
     """One line of "the accounts and services that were affected", in the active language."""
     text = _ACCOUNT_ENTRY_TEXTS.get(code)
-    return str(text) % wording.Params(params or {}) if text is not None else code
+    return wording.elide(str(text) % wording.Params(params or {})) if text is not None else code

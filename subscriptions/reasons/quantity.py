@@ -36,7 +36,10 @@ def _not_active(params: dict) -> str:
             "This subscription is still being provisioned. Wait until it is active to change its licenses."
         )
     if status == "suspended":
-        return _("This subscription is suspended. Reactivate it before changing its licenses.")
+        return _(
+            "This subscription is suspended. Reactivate it in Microsoft Partner Center, then change its "
+            "licenses."
+        )
     if status == "deleted":
         return _("This subscription is cancelled, so its licenses can no longer change.")
     return _("This subscription is %(status)s; only an active subscription can change its licenses.") % {

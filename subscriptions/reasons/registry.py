@@ -10,6 +10,7 @@ from subscriptions.reasons import assignment, quantity, upgrade, wording
 
 DESCRIBERS = {**upgrade.DESCRIBERS, **quantity.DESCRIBERS, **assignment.DESCRIBERS}
 DETAILS = dict(upgrade.DETAILS)
+LINKS = dict(upgrade.LINKS)
 PARTNER_CENTER_CODES = {
     **upgrade.PARTNER_CENTER_CODES,
     **quantity.PARTNER_CENTER_CODES,
@@ -23,13 +24,20 @@ def describe(code: str, params: dict | None = None) -> str:
     """A reason in words, in the active language; unknown codes come back as they are."""
     params = wording.Params(params or {})
     describer = SHARED_CODE_DESCRIBERS.get(params.get("change"), {}).get(code) or DESCRIBERS.get(code)
-    return describer(params) if describer else code
+    return wording.elide(describer(params)) if describer else code
 
 
 def describe_details(code: str, params: dict | None = None) -> str | None:
     """A second line under the reason, or None when the message says it all."""
     details = DETAILS.get(code)
-    return details(wording.Params(params or {})) if details else None
+    text = details(wording.Params(params or {})) if details else None
+    return wording.elide(text) if text else None
+
+
+def describe_links(code: str, params: dict | None = None) -> tuple:
+    """Where to act on the reason, when it is not a page of this app: `links.Link`s, maybe none."""
+    links = LINKS.get(code)
+    return links(wording.Params(params or {})) if links else ()
 
 
 def partner_center_code(code: str, params: dict) -> str:
@@ -55,6 +63,10 @@ class Reason:
     @property
     def details(self) -> str | None:
         return describe_details(self.code, self.params)
+
+    @property
+    def links(self) -> tuple:
+        return describe_links(self.code, self.params)
 
     def __str__(self):
         return self.message

@@ -10,7 +10,7 @@ Several codes are shared with the quantity change, which words them in its own v
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from subscriptions.reasons import wording
+from subscriptions.reasons import links, wording
 
 # --- Eligibility refusals ---------------------------------------------------------------------
 
@@ -72,7 +72,9 @@ def _not_active(params: dict) -> str:
     if status == "pending":
         return _("This subscription is still being provisioned. Wait until it is active, then try again.")
     if status == "suspended":
-        return _("This subscription is suspended. Reactivate it before upgrading it.")
+        return _(
+            "This subscription is suspended. Reactivate it in Microsoft Partner Center, then upgrade it."
+        )
     if status == "deleted":
         return _("This subscription is cancelled, so it can no longer be upgraded.")
     return _("This subscription is %(status)s; only an active subscription can be upgraded.") % {
@@ -98,19 +100,24 @@ def _not_sold(params: dict) -> str:
 
 def _grant_missing(params: dict) -> str:
     state = params.get("state")
+    if state == GRANT_EXPIRED and params.get("end_date"):
+        return _(
+            "Your delegated admin privileges for this customer expired on %(date)s. Request them "
+            "again; once the customer approves, try again."
+        ) % {"date": wording.date(params["end_date"])}
     if state == GRANT_EXPIRED:
         return _(
-            "Your delegated admin privileges for this customer expired. Ask the customer to grant "
-            "them again, then try again."
+            "Your delegated admin privileges for this customer expired. Request them again; once "
+            "the customer approves, try again."
         )
     if state == GRANT_TERMINATED:
         return _(
-            "The customer terminated your delegated admin privileges. Request delegated admin "
-            "privileges again, then try again."
+            "The customer terminated your delegated admin privileges. Request them again; once "
+            "the customer approves, try again."
         )
     return _(
         "You do not have delegated admin privileges for this customer and Office 365. Request "
-        "delegated admin privileges from the customer, then try again."
+        "them from the customer; once the customer approves, try again."
     )
 
 
@@ -120,16 +127,16 @@ def _already_owned(params: dict) -> str:
     if channel == OTHER_PARTNER:
         return (
             _(
-                "The customer bought %(target)s through another partner; they must cancel it before "
-                "you can sell it."
+                "The customer bought %(target)s through another partner; the customer must cancel it "
+                "with that partner before you can sell it."
             )
             % values
         )
     if channel == DIRECT:
         return (
             _(
-                "The customer bought %(target)s directly from Microsoft; they must cancel it before "
-                "you can sell it."
+                "The customer bought %(target)s directly from Microsoft; the customer must cancel it "
+                "in their Microsoft 365 admin center before you can sell it."
             )
             % values
         )
@@ -152,17 +159,18 @@ def _conflicting(params: dict) -> str:
     if channel == OTHER_PARTNER:
         text = _(
             "%(target)s adds %(services)s, which the customer already has in %(offer)s bought through "
-            "another partner; they must cancel it before you can upgrade."
+            "another partner; the customer must cancel it with that partner before you can upgrade."
         )
     elif channel == DIRECT:
         text = _(
             "%(target)s adds %(services)s, which the customer already has in %(offer)s bought directly "
-            "from Microsoft; they must cancel it before you can upgrade."
+            "from Microsoft; the customer must cancel it in their Microsoft 365 admin center before "
+            "you can upgrade."
         )
     else:
         text = _(
             "%(target)s adds %(services)s, which the customer already has in %(offer)s from you. "
-            "Cancel that subscription before upgrading."
+            "Cancel that subscription in Microsoft Partner Center before upgrading."
         )
     return text % values
 
@@ -234,7 +242,8 @@ def _status_details(params: dict) -> str:
 
 
 def _grant_details(params: dict) -> str | None:
-    if not params.get("end_date"):
+    # An expiry says its date in the message already.
+    if not params.get("end_date") or params.get("state") == GRANT_EXPIRED:
         return None
     return _("The privileges ended on %(date)s.") % {"date": wording.date(params["end_date"])}
 
@@ -248,4 +257,32 @@ DETAILS = {
     SUBSCRIPTION_NOT_ACTIVE: _status_details,
     DELEGATED_ADMIN_MISSING: _grant_details,
     CONFLICTING_SERVICES: _services_details,
+}
+
+
+def _channel_links(params: dict) -> tuple[links.Link, ...]:
+    """Bought elsewhere: what multi-channel means, and where the customer cancels a direct purchase."""
+    channel = params.get("channel")
+    if channel == OTHER_PARTNER:
+        return (links.multichannel(),)
+    if channel == DIRECT:
+        return (links.microsoft_365_admin_center(), links.multichannel())
+    return ()
+
+
+def _conflicting_links(params: dict) -> tuple[links.Link, ...]:
+    return _channel_links(params) or (links.partner_center(),)
+
+
+def _not_active_links(params: dict) -> tuple[links.Link, ...]:
+    return (links.partner_center(),) if params.get("status") == "suspended" else ()
+
+
+# Where the remedy of a reason happens when it is not a page of this app: the reason's words say
+# what to do, these say where (docs/domain.md §4).
+LINKS = {
+    SUBSCRIPTION_NOT_ACTIVE: _not_active_links,
+    DELEGATED_ADMIN_MISSING: lambda params: (links.request_delegated_admin(),),
+    TARGET_ALREADY_OWNED: _channel_links,
+    CONFLICTING_SERVICES: _conflicting_links,
 }

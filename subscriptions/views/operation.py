@@ -21,8 +21,10 @@ def operation_detail(request, operation_id: int):
     operation = get_operation_or_404(request, operation_id)
     # Only the page shown is read in full: a report can run to 80,000 lines.
     layout = report.ReportLayout(operation)
-    kind = report.kind_filter(request.GET.get("kind"))
-    page = Paginator(layout.lines(kind), AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    view = request.GET.get("kind")
+    kinds = report.view_kinds(view)
+    page = Paginator(layout.lines(kinds=kinds), AFFECTED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    gained, tiers = report.shared_facts(operation) if layout.outcomes["moved"] else ([], [])
     billing_lines = list(operation.billing_lines.select_related("subscription"))
     context = {
         "operation": operation,
@@ -32,7 +34,11 @@ def operation_detail(request, operation_id: int):
         "currency": billing_lines[0].currency if billing_lines else operation.customer.currency,
         "outcomes": layout.outcomes,
         "page": page,
-        "kind": kind,
+        # The view's key: one kind, "all", or "" for the default view (errors and actions).
+        "kind": kinds[0] if len(kinds) == 1 else (report.ALL if view == report.ALL else ""),
+        "default_count": sum(layout.counts[kind] for kind in report.DEFAULT_KINDS),
+        "shared_gains": gained,
+        "shared_tiers": tiers,
         "total_rows": layout.total,
         "kind_filters": [(value, report.KIND_LABELS[value], layout.counts[value]) for value in report.KINDS],
     }

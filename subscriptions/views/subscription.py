@@ -24,7 +24,9 @@ def subscription_detail(request, subscription_id: int):
     The licensed users are searched and paged through the same URL: htmx gets only that part.
     """
     subscription = get_subscription_or_404(
-        request, subscription_id, related=("customer", "offer", "upgraded_to")
+        request,
+        subscription_id,
+        related=("customer", "offer", "upgraded_to__offer", "upgraded_to__created_by_operation__actor"),
     )
     search = LicensedUserSearchForm(request.GET)
     licenses = (
@@ -54,10 +56,14 @@ def subscription_detail(request, subscription_id: int):
 
     today = clock.today()
     may_change = request.actor.may_change
-    options = (
-        eligibility.upgrade_options(subscription, today=today)
-        if may_change and subscription.is_active
-        else []
+    may_act = may_change and subscription.is_active
+    options = eligibility.upgrade_options(subscription, today=today) if may_act else []
+    # Add licenses where it can succeed, its reason in its place where it can only be refused
+    # (the grant), nothing where it does not apply (docs/domain.md §4).
+    license_refusal = (
+        eligibility.grant_refusal(eligibility.selling_partners_grant(subscription), today=today)
+        if may_act
+        else None
     )
     history = (
         Operation.objects.for_partner(request.partner)
@@ -82,8 +88,9 @@ def subscription_detail(request, subscription_id: int):
         "history_count": history.count(),
         "billing_lines": list(billing_lines[:SUBSCRIPTION_HISTORY_LIMIT]),
         "billing_count": billing_lines.count(),
-        "may_add_licenses": may_change and subscription.is_active,
+        "may_add_licenses": may_act and license_refusal is None,
+        "license_refusal": license_refusal,
         "is_upgradable": may_change and eligibility.is_upgradable(options),
-        "upgrade_targets": [option.target_offer.name for option in options if option.is_eligible],
+        "upgrade_targets": [option.target_offer.label for option in options if option.is_eligible],
     }
     return render_page(request, template, context)

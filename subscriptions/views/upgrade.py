@@ -20,16 +20,24 @@ from subscriptions.models import AffectedAccount
 from subscriptions.upgrade_preview import preview_upgrade, user_principal_names
 
 ACCOUNTS_PER_PAGE = 50
+# The page's subscription, with what replaced it when it was upgraded meanwhile (the card and the
+# "already upgraded" answer of a second tab).
+UPGRADE_PAGE_RELATED = (
+    "customer",
+    "offer",
+    "upgraded_to__created_by_operation__actor",
+    "upgraded_to__created_by_operation__target_offer",
+)
 OUTCOME_LABELS = dict(AffectedAccount.Outcome.choices)
 
 
-def _grouped_reasons(options) -> list[tuple[str, list[str]]]:
-    """Each refusal message once, with the offers it applies to."""
-    grouped: dict[str, list[str]] = {}
+def _grouped_reasons(options) -> list[tuple[reasons.Reason, list[str]]]:
+    """Each refusal message once (with its first reason, for its links), and the offers it applies to."""
+    grouped: dict[str, tuple[reasons.Reason, list[str]]] = {}
     for option in options:
         for reason in option.reasons:
-            grouped.setdefault(reason.message, []).append(option.target_offer.name)
-    return list(grouped.items())
+            grouped.setdefault(reason.message, (reason, []))[1].append(option.target_offer.label)
+    return list(grouped.values())
 
 
 def _preview(subscription, form):
@@ -48,6 +56,8 @@ def _upgrade_context(subscription, options, form, *, refusal=None) -> dict:
     preview = _preview(subscription, form)
     return {
         "subscription": subscription,
+        # Upgraded already (another tab, another person): what happened, instead of a refusal.
+        "upgrade_done": subscription.upgraded_to.created_by_operation if subscription.upgraded_to else None,
         "customer": subscription.customer,
         "assigned_count": subscription.licenses.count(),
         "form": form,
@@ -93,7 +103,7 @@ def subscription_upgrade(request, subscription_id: int):
     preview: the no-JavaScript way to see it without leaking the CSRF token into a URL. A page
     drawn from an older version of the subscription comes back on the current one.
     """
-    subscription = get_subscription_or_404(request, subscription_id)
+    subscription = get_subscription_or_404(request, subscription_id, related=UPGRADE_PAGE_RELATED)
     options = eligibility.upgrade_options(subscription)
     refusal = None
 
@@ -124,7 +134,7 @@ def subscription_upgrade(request, subscription_id: int):
                 url = reverse("subscriptions:operation", args=[operation.pk])
                 return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
             # The page was stale, or another request got there first: show the situation now.
-            subscription = get_subscription_or_404(request, subscription_id)
+            subscription = get_subscription_or_404(request, subscription_id, related=UPGRADE_PAGE_RELATED)
             options = eligibility.upgrade_options(subscription)
             if refusal[0].code == reasons.SUBSCRIPTION_CHANGED_MEANWHILE:
                 form = _fresh_choice(request.POST, subscription, options)
@@ -158,7 +168,7 @@ def _say_what_happened(request, operation) -> None:
     messages.success(
         request,
         _("%(source)s was upgraded to %(target)s.")
-        % {"source": operation.subscription.friendly_name, "target": operation.target_offer.name},
+        % {"source": operation.subscription.friendly_name, "target": operation.target_offer.label},
     )
 
 

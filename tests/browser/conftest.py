@@ -61,6 +61,8 @@ def screenshot(screenshot_dir):
         page_width = page.evaluate("document.documentElement.scrollWidth")
         if page_width > width:
             _overflows.append(f"{path.name}: the page is {page_width} px wide in a {width} px viewport")
+        # No page scrolls sideways, at either width: every screenshot checks it.
+        assert page_width <= width, f"{path.name}: the page is {page_width} px wide in a {width} px viewport"
         return path
 
     return take

@@ -356,3 +356,55 @@ def test_what_submit_will_do_and_the_accounts_left_behind_have_no_serious_violat
     expect(page.locator("#left-behind")).to_be_visible()
     scan_at_both_widths("report with accounts left behind")
     scanner.finish(f"{scanner.language}-no-silent-loss")
+
+
+def test_the_settings_page_has_no_serious_accessibility_violation(scanner, demo, live_server):
+    """The time zone settings, as they open and once saved (the success message)."""
+    page, base = scanner.page, live_server.url
+    sign_in(scanner, base, "demo", "demo-password")
+    page.goto(f"{base}/accounts/settings/")
+    scanner.scan("settings")
+    page.locator("#id_time_zone").select_option("Europe/Paris")
+    page.locator("form.account-settings button[type=submit]").click()
+    expect(page.locator(".message--success")).to_be_visible()
+    scanner.scan("settings, saved")
+    scanner.finish(f"{scanner.language}-settings")
+
+
+def test_the_dead_ends_answers_have_no_serious_accessibility_violation(scanner, demo, live_server):
+    """The new states of every dead end: Add licenses replaced by its reason (with Microsoft's
+    links), the "already upgraded" banner of a second tab, the upgraded-away row, and the phone's
+    sticky summary bar, at both widths."""
+    page, base = scanner.page, live_server.url
+    sign_in(scanner, base, "demo", "demo-password")
+    coho = fabrikam_subscription("Coho Winery")
+    page.goto(f"{base}/customers/{coho.customer_id}/")
+    license_reasons = page.locator(f"[aria-controls='license-reasons-{coho.pk}']")
+    license_reasons.click()
+    expect(license_reasons).to_have_attribute("aria-expanded", "true")
+    scanner.scan("Add licenses replaced by its reason, open")
+
+    contoso = fabrikam_subscription("Contoso Ltd")
+    e3 = Offer.objects.get(name=E3)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/subscriptions/{contoso.pk}/upgrade/?target_offer={e3.pk}&quantity={contoso.quantity}")
+    expect(page.locator(".sticky-summary")).to_be_visible()
+    scanner.scan("upgrade page at 375 px, sticky summary")
+    page.set_viewport_size(DESKTOP)
+
+    services.subscription_upgrade(
+        subscription=contoso,
+        target_offer=e3,
+        quantity=None,
+        actor=acting(demo.users["demo"]),
+        token=uuid.uuid4(),
+    )
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        page.goto(f"{base}/subscriptions/{contoso.pk}/upgrade/")
+        expect(page.locator("#upgrade-done")).to_be_visible()
+        scanner.scan(f"already upgraded at {size['width']} px")
+        page.goto(f"{base}/customers/{contoso.customer_id}/")
+        scanner.scan(f"customer page with an upgraded-away row at {size['width']} px")
+    page.set_viewport_size(DESKTOP)
+    scanner.finish(f"{scanner.language}-dead-ends")

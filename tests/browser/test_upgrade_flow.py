@@ -262,6 +262,11 @@ def test_litware_report_lists_license_errors_first_and_the_csv_has_the_same_rows
     expect(affected_table(page)).to_be_visible()
     first_page = shown_affected_rows(page)
     assert Counter(error_code_in(cells) for cells in first_page[:3]) == expected_errors, first_page[:3]
+    # The default view leaves the facts every moved account shares to the line above the table.
+    assert page.locator("#shared-facts").inner_text().startswith("Every account that moved gains ")
+    filters = page.get_by_role("navigation", name="Filter by kind")
+    filters.get_by_role("link", name=re.compile(r"^All \(\d+\)$")).click()
+    expect(filters.get_by_role("link", name=re.compile(r"^All "))).to_have_attribute("aria-current", "true")
     total = int(
         re.search(
             r"of (\d+)", page.get_by_role("navigation", name="Pages of affected accounts").inner_text()

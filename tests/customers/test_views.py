@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from customers.models import PartnerUser
+from customers.models import DelegatedAdminGrant, PartnerUser
 from partnercenter import clock
 from subscriptions.models import Subscription
 from tests import html
@@ -294,18 +294,20 @@ def test_a_subscription_with_paths_but_no_eligible_target_explains_why_without_u
     agent_client, partner, catalog
 ):
     customer = CustomerFactory(partner=partner)
-    upgradable_subscription(
-        customer, partner, catalog, friendly_name="Paused plan", status=Subscription.Status.SUSPENDED
-    )
+    subscription = upgradable_subscription(customer, partner, catalog, friendly_name="Main plan")
+    DelegatedAdminGrant.objects.filter(customer=customer).delete()
 
     content = agent_client.get(detail_url(customer)).content.decode()
 
-    assert 'aria-label="Why can\'t Paused plan be upgraded?"' in content
+    assert 'aria-label="Why can\'t Main plan be upgraded?"' in content
     assert "Why can't this be upgraded?" in content
-    assert "This subscription is suspended. Reactivate it before upgrading it." in content
-    assert content.count("This subscription is suspended.") == 1, "one message for all four targets"
+    assert "You do not have delegated admin privileges for this customer" in content
+    assert content.count("You do not have delegated admin privileges") == 2, (
+        "one message for all four targets, and one in place of Add licenses"
+    )
     assert "Upgrade options for" not in content
     assert "Upgrade now" not in content
+    assert subscription.pk
 
 
 def test_a_subscription_without_upgrade_paths_has_no_control(agent_client, partner, catalog):
@@ -358,7 +360,7 @@ def test_an_upgraded_subscription_shows_as_cancelled_upgraded_to_its_successor(
 
     page = html.parse(content)
     status = page.find("span", class_="status-note")
-    assert status.text == "(upgraded to New E3)"
+    assert status.text == "Upgraded to Office 365 Enterprise E3"
     assert page.parent_of(status).find("span", class_="badge").text == "Cancelled"
 
 
@@ -386,3 +388,84 @@ def test_the_subscription_list_query_count_does_not_grow_with_subscriptions(clie
     with_30 = count_queries(client, detail_url(customer))
 
     assert with_3 == with_30
+
+
+# --- The delegated admin grant, in the customer page's header -------------------------------------
+
+
+def grant_summary(response) -> dict[str, str]:
+    """The header's grant: {"Delegated admin privileges": role or "None", "Status": …, "End date": …}."""
+    summary = html.parse(response.content.decode()).find("dl", id="grant-summary")
+    return {item.find("dt").text: item.find("dd").text for item in summary.find_all("div")}
+
+
+def test_the_customer_page_shows_the_partners_grant_role_status_and_end_date(agent_client, partner):
+    customer = CustomerFactory(partner=partner)
+    end = clock.today() + datetime.timedelta(days=90)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer, role="directory_reader", end_date=end)
+    # Another partner's grant over the same customer is none of this partner's business.
+    DelegatedAdminGrantFactory(partner=PartnerFactory(), customer=customer, role="global_reader")
+
+    response = agent_client.get(detail_url(customer))
+
+    assert grant_summary(response) == {
+        "Delegated admin privileges": "Directory reader",
+        "Status": "Active",
+        "End date": date_format(end, "DATE_FORMAT"),
+    }
+    badge = html.parse(response.content.decode()).find("dl", id="grant-summary").find("span", class_="badge")
+    assert "badge--active" in badge.classes
+
+
+def test_a_customer_without_a_grant_says_none(agent_client, partner):
+    customer = CustomerFactory(partner=partner)
+    DelegatedAdminGrantFactory(partner=PartnerFactory(), customer=customer)
+
+    assert grant_summary(agent_client.get(detail_url(customer))) == {"Delegated admin privileges": "None"}
+
+
+@pytest.mark.parametrize("status", ["expired", "active"])
+def test_a_grant_past_its_end_date_or_marked_expired_says_expired_on_that_date(agent_client, partner, status):
+    customer = CustomerFactory(partner=partner)
+    end = clock.today() - datetime.timedelta(days=30)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer, status=status, end_date=end)
+
+    response = agent_client.get(detail_url(customer))
+
+    assert grant_summary(response) == {
+        "Delegated admin privileges": "Admin agent (full delegated admin)",
+        "Status": f"Expired on {date_format(end, 'DATE_FORMAT')}",
+    }
+
+
+def test_a_terminated_grant_and_a_grant_without_end_date_say_so(agent_client, partner):
+    terminated, open_ended = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
+    DelegatedAdminGrantFactory(partner=partner, customer=terminated, status="terminated", end_date=None)
+    DelegatedAdminGrantFactory(partner=partner, customer=open_ended, end_date=None)
+
+    assert grant_summary(agent_client.get(detail_url(terminated)))["Status"] == "Terminated"
+    assert grant_summary(agent_client.get(detail_url(open_ended)))["End date"] == "None"
+
+
+def test_the_grant_is_in_french_for_a_french_user(agent_client, partner):
+    customer = CustomerFactory(partner=partner)
+    end = datetime.date(2020, 3, 1)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer, status="expired", end_date=end)
+
+    response = agent_client.get(detail_url(customer), headers={"accept-language": "fr"})
+
+    summary = html.parse(response.content.decode()).find("dl", id="grant-summary")
+    assert "Agent d’administration (administration déléguée complète)" in summary.text
+    assert "1 mars 2020" in summary.find("span", class_="badge--expired").text
+
+
+def test_the_grant_costs_the_customer_page_one_query(agent_client, partner):
+    # No subscription, so the eligibility checks read no grant: what is left is the header's.
+    customer = CustomerFactory(partner=partner)
+    DelegatedAdminGrantFactory(partner=partner, customer=customer)
+
+    with CaptureQueriesContext(connection) as queries:
+        agent_client.get(detail_url(customer))
+
+    grant_queries = [query["sql"] for query in queries if "customers_delegatedadmingrant" in query["sql"]]
+    assert len(grant_queries) == 1, grant_queries

@@ -121,13 +121,18 @@ def test_quantity_limits_are_grouped_in_the_refusal():
 
 
 def test_a_grant_end_date_is_written_out_in_the_language():
-    params = {"state": reasons.GRANT_EXPIRED, "end_date": "2026-05-09"}
+    # An expiry says its date in the message; a termination under it.
+    expired = {"state": reasons.GRANT_EXPIRED, "end_date": "2026-05-09"}
+    terminated = {"state": reasons.GRANT_TERMINATED, "end_date": "2026-05-09"}
     with translation.override("fr"):
-        assert reasons.describe_details(reasons.DELEGATED_ADMIN_MISSING, params) == (
+        assert "ont expiré le 9 mai 2026." in reasons.describe(reasons.DELEGATED_ADMIN_MISSING, expired)
+        assert reasons.describe_details(reasons.DELEGATED_ADMIN_MISSING, terminated) == (
             "Les privilèges ont pris fin le 9 mai 2026."
         )
     with translation.override("en"):
-        assert reasons.describe_details(reasons.DELEGATED_ADMIN_MISSING, params) == (
+        assert "expired on May 9, 2026." in reasons.describe(reasons.DELEGATED_ADMIN_MISSING, expired)
+        assert reasons.describe_details(reasons.DELEGATED_ADMIN_MISSING, expired) is None
+        assert reasons.describe_details(reasons.DELEGATED_ADMIN_MISSING, terminated) == (
             "The privileges ended on May 9, 2026."
         )
 

@@ -135,6 +135,7 @@ WITHOUT_OBJECT_ID: dict[str, str] = {
     "login": "sign-in (public)",
     "logout": "sign-out",
     "set_language": "Django's language switcher (i18n)",
+    "account_settings": "the signed-in partner user's own settings (time zone)",
     "hello": "the benchmark's floor: no database, no user",
     "customers:list": "the partner's own customers, scoped by partnercenter.tenancy",
     "subscriptions:activity": "the partner's own operations (the activity log)",
@@ -142,4 +143,9 @@ WITHOUT_OBJECT_ID: dict[str, str] = {
 }
 
 # The partner pages among them: the sweep checks that none shows another partner's data.
-PARTNER_PAGES_WITHOUT_OBJECT_ID = ["customers:list", "subscriptions:activity", "subscriptions:activity-csv"]
+PARTNER_PAGES_WITHOUT_OBJECT_ID = [
+    "customers:list",
+    "subscriptions:activity",
+    "subscriptions:activity-csv",
+    "account_settings",
+]

@@ -9,9 +9,9 @@ from tests.security.registry import TENANCY_REGISTRY
 from tests.security.world import Tenancy
 
 # Views of the account rather than of the partner's data: any signed-in user, whatever its role,
-# may sign in, sign out, choose a language, and be redirected from / (a RedirectView answers a
-# POST with the same redirect). They are still CSRF-protected.
-ACCOUNT_VIEWS = {"login", "logout", "set_language", "home"}
+# may sign in, sign out, choose a language and a time zone, and be redirected from / (a
+# RedirectView answers a POST with the same redirect). They are still CSRF-protected.
+ACCOUNT_VIEWS = {"login", "logout", "set_language", "account_settings", "home"}
 
 
 @dataclass(frozen=True)

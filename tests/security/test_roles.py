@@ -7,9 +7,15 @@ own partner's objects so that tenancy does not answer first.
 import logging
 from http import HTTPStatus
 
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from customers.models import PartnerUser
 from subscriptions.models import Operation
+from tests import html
 from tests.security.figures import seen
-from tests.security.sweep import ACCOUNT_VIEWS, urls_taking_post
+from tests.security.sweep import ACCOUNT_VIEWS, shows_none_of, urls_taking_post
 
 
 def test_a_billing_admin_is_forbidden_every_state_changing_post(
@@ -24,7 +30,9 @@ def test_a_billing_admin_is_forbidden_every_state_changing_post(
         for headers in ({}, {"HX-Request": "true"}):
             response = billing_client.post(url.path, url.data, headers=headers)
             assert seen(response.status_code) == HTTPStatus.FORBIDDEN, f"{url.name}: {url.path}"
-            assert "Your role in Partner Center does not allow" in response.content.decode()
+            assert "Your role, Billing admin, can read subscriptions but not change them." in (
+                response.content.decode()
+            )
 
     assert snapshot() == before
     assert Operation.objects.count() == operations, "a 403 is not the partner's activity"
@@ -47,3 +55,48 @@ def test_an_admin_agent_may_post_where_the_billing_admin_may_not(tenancy, billin
         response = viewer_client.post(url.path, {})
         assert seen(response.status_code) not in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}, url.name
         assert seen(response.status_code) < HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+# --- The billing admin sees that it is read-only --------------------------------------------
+
+
+def header_role(client) -> str:
+    content = client.get(reverse("customers:list")).content.decode()
+    return html.find(content, "span", class_="topbar__role").text
+
+
+def test_the_header_names_the_role_and_says_read_only_for_a_billing_admin(billing_client, viewer_client):
+    assert header_role(billing_client) == "Billing admin · read only"
+    assert header_role(viewer_client) == "Admin agent"
+
+
+def test_the_403_names_the_role_and_who_of_the_partner_can_act(tenancy, billing_client):
+    url = reverse("subscriptions:upgrade", args=[tenancy.own_subscription.pk])
+
+    response = billing_client.post(url, {})
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    main = html.find(content, "main").text
+    assert "Your role, Billing admin, can read subscriptions but not change them." in main
+    who = "An admin agent, sales agent or helpdesk agent of Fabrikam Cloud Solutions can."
+    assert who in main
+    # The sentence names exactly the roles the rule lets change (PartnerUser.may_change).
+    for role in PartnerUser.Role:
+        named = role.label.lower() in who
+        assert named == (role in PartnerUser.ROLES_THAT_MAY_CHANGE), role
+    assert not shows_none_of(content, tenancy.foreign_markers)
+
+
+def test_the_403_of_an_account_with_no_partner_names_no_partner(tenancy):
+    root = get_user_model().objects.create_superuser("root-403", password="x")
+    client = Client()
+    client.force_login(root)
+
+    response = client.get(reverse("customers:list"))
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Your role in Partner Center does not allow this page or this change." in content
+    assert tenancy.demo.fabrikam.name not in content
+    assert not shows_none_of(content, tenancy.foreign_markers)

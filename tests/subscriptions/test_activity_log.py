@@ -12,12 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import PartnerUser
-from subscriptions import activity, reasons, services
+from subscriptions import activity, formatting, reasons, services
 from subscriptions import quantity as quantity_rules
-from subscriptions.models import Operation, Subscription
+from subscriptions.models import BillingLine, Operation, Subscription
 from tests import html
 from tests.actors import acting
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, PartnerUserFactory, UserFactory
@@ -126,8 +126,8 @@ def test_the_header_links_the_activity_log_next_to_customers(agent_client, world
     content = agent_client.get(log_url()).content.decode()
 
     links = html.find(content, "nav", class_="topbar__nav").find_all("a")
-    assert [link.text for link in links] == ["Customers", "Activity log"]
-    assert [link.attrs.get("aria_current") for link in links] == [None, "page"]
+    assert [link.text for link in links] == ["Customers", "Activity log", "Settings"]
+    assert [link.attrs.get("aria_current") for link in links] == [None, "page", None]
     assert links[1].attrs["href"] == log_url()
 
 
@@ -304,6 +304,79 @@ def test_the_log_is_paginated_50_per_page(agent_client, world):
     assert previous == "?page=1&kind=quantity_change"
 
 
+# --- By person -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_people(world):
+    """Two partner users of the world's partner with an operation each, and one with none."""
+    dana = world.agent
+    dana.first_name, dana.last_name = "Dana", "Agent"
+    dana.save()
+    lee = PartnerUserFactory(partner=world.partner, user=UserFactory(username="lee")).user
+    PartnerUserFactory(partner=world.partner, user=UserFactory(username="idle"))
+    subscription = world.subscription(ESSENTIALS, quantity=10)
+    by_dana = world.change_quantity(subscription, 11)
+    by_lee = world.change_quantity(subscription, 12, actor=acting(lee))
+    return {"dana": dana, "lee": lee, "by_dana": by_dana, "by_lee": by_lee}
+
+
+def test_the_log_filters_by_the_person_who_acted(agent_client, two_people):
+    response = agent_client.get(log_url(), {"who": two_people["lee"].pk})
+    exported = agent_client.get(csv_url(), {"who": two_people["lee"].pk})
+
+    assert shown_operations(response) == [two_people["by_lee"]]
+    assert [row[1] for row in exported_rows(exported)[1:]] == ["lee"]
+    assert shown_operations(agent_client.get(log_url())) == [two_people["by_lee"], two_people["by_dana"]]
+
+
+def test_the_person_filter_offers_the_partners_people_who_appear_in_its_log(agent_client, world, two_people):
+    # Someone of another partner, acting in that partner's log only.
+    rival = PartnerUserFactory(partner=world.other_partner, user=UserFactory(username="rival")).user
+
+    content = agent_client.get(log_url(), {"who": two_people["dana"].pk}).content.decode()
+
+    select = html.find(content, "form", class_="activity-filters").find("select", name="who")
+    label = html.find(content, "label", for_=select.attrs["id"])
+    assert label.text == "Who"
+    assert [option.text for option in select.find_all("option")] == ["Everyone", "Dana Agent", "lee"]
+    assert select.find("option", selected=True).attrs["value"] == str(two_people["dana"].pk)
+    unknown = agent_client.get(log_url(), {"who": rival.pk})
+    assert len(shown_operations(unknown)) == 2, "someone the filter does not offer filters nothing"
+    assert unknown.context["form"].errors["who"]
+
+
+# --- Amounts --------------------------------------------------------------------------------
+
+
+def test_each_row_shows_its_net_billing_amount_in_the_customers_currency(agent_client, world):
+    upgraded = world.upgrade(world.subscription(BUSINESS, quantity=10, users=4), E3)
+    removed = world.change_quantity(upgraded.target_subscription, 8)
+    refused = refused_change(world, upgraded.target_subscription, 9, based_on=10)
+    # An Indian customer's lines are in rupees: the amount says the lines' currency.
+    BillingLine.objects.filter(operation=removed).update(currency="INR")
+
+    def net(operation):
+        return sum(line.amount for line in BillingLine.objects.filter(operation=operation))
+
+    english = agent_client.get(log_url()).content.decode()
+    french = agent_client.get(log_url(), headers={"accept-language": "fr"}).content.decode()
+
+    def amount(content, operation, label):
+        return row_of(content, operation).find("td", data_label=label).text
+
+    assert "Amount" in [th.text for th in html.find(english, "thead").find_all("th")]
+    assert net(removed) < 0 < net(upgraded)
+    with translation.override("en"):
+        assert amount(english, upgraded, "Amount") == formatting.money(net(upgraded), "USD")
+        assert amount(english, removed, "Amount") == formatting.money(net(removed), "INR")
+    assert amount(english, refused, "Amount") == "", "no billing line, no amount"
+    with translation.override("fr"):
+        # The page's text, white space folded (the no-break space before "$US" included).
+        assert amount(french, upgraded, "Montant") == " ".join(formatting.money(net(upgraded), "USD").split())
+    assert "$US" in amount(french, upgraded, "Montant")
+
+
 # --- CSV ------------------------------------------------------------------------------------
 
 
@@ -435,6 +508,8 @@ def test_the_admin_log_shows_quantity_changes_with_their_numbers(admin_client, w
         {"page": "abc"},
         {"page": "99999999999999999999"},
         {"kind": "<script>", "result": "' OR 1=1"},
+        {"who": "99999999999999999999"},
+        {"who": "-1"},
     ],
 )
 def test_hostile_filters_get_the_unfiltered_log_not_an_error(agent_client, world, params):

@@ -16,7 +16,7 @@ from subscriptions.eligibility import (
     upgrade_options,
     upgrade_options_for_page,
 )
-from subscriptions.models import Operation, Subscription, UpgradePath
+from subscriptions.models import Offer, Operation, Subscription, UpgradePath
 from tests.factories import CustomerFactory, DelegatedAdminGrantFactory, SubscriptionFactory
 from tests.offer_names import (
     BUSINESS,
@@ -236,8 +236,8 @@ def test_only_the_grant_of_the_partner_that_sold_the_subscription_counts(world):
     ("sold_by", "channel", "words"),
     [
         ("self", "this_partner", "from you"),
-        ("other", "other_partner", "through another partner; they must cancel it"),
-        ("direct", "direct", "directly from Microsoft; they must cancel it"),
+        ("other", "other_partner", "through another partner; the customer must cancel it with that partner"),
+        ("direct", "direct", "directly from Microsoft; the customer must cancel it in their Microsoft 365"),
     ],
 )
 def test_a_target_the_customer_already_holds_is_refused_whatever_the_channel(world, sold_by, channel, words):
@@ -306,16 +306,15 @@ def test_a_suspended_holding_does_not_conflict(world):
     assert options_by_target(source)[E5].is_eligible
 
 
-def test_every_failed_check_is_listed(world):
+def test_every_failed_check_of_an_active_subscription_is_listed(world):
     world.grant.delete()
-    source = world.subscription(ESSENTIALS, status=Subscription.Status.SUSPENDED)
+    source = world.subscription(ESSENTIALS)
     world.subscription(POWER_BI_PRO, sold_by="direct")
     world.subscription(E5, sold_by="other")
 
     option = options_by_target(source)[E5]
 
     assert codes(option) == [
-        reasons.SUBSCRIPTION_NOT_ACTIVE,
         reasons.DELEGATED_ADMIN_MISSING,
         reasons.TARGET_ALREADY_OWNED,
         reasons.CONFLICTING_SERVICES,
@@ -371,17 +370,18 @@ def test_the_upgrade_type_follows_the_grants_role(world, role, upgrade_type):
     assert is_upgradable(options)
 
 
-def test_options_are_ordered_by_target_name_with_their_price(world):
+def test_options_come_in_the_catalogs_order_with_their_price(world):
     source = world.subscription(BUSINESS, quantity=12)
 
     options = upgrade_options(source)
 
-    assert [option.target_offer.name for option in options] == [PREMIUM, E3, E5, PROPLUS]
+    # The source article's order (Offer.rank), not the alphabet's (ProPlus would come last).
+    assert [option.target_offer.name for option in options] == [PREMIUM, PROPLUS, E3, E5]
     assert [option.monthly_price for option in options] == [
         Decimal("12.50"),
+        Decimal("12.00"),
         Decimal("20.00"),
         Decimal("35.00"),
-        Decimal("12.00"),
     ]
     assert {option.currency for option in options} == {"USD"}
 
@@ -500,3 +500,11 @@ def test_an_empty_page_needs_no_query(db):
     with CaptureQueriesContext(connection) as queries:
         assert upgrade_options_for_page([]) == {}
     assert not queries.captured_queries
+
+
+def test_an_admin_reranking_an_offer_reorders_the_possible_upgrades(world):
+    Offer.objects.filter(name=E5).update(rank=1)
+
+    options = upgrade_options(world.subscription(BUSINESS))
+
+    assert [option.target_offer.name for option in options] == [E5, PREMIUM, PROPLUS, E3]

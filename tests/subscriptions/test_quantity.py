@@ -244,7 +244,11 @@ def test_nothing_or_less_than_the_minimum_is_refused(world, snapshot, quantity, 
 @pytest.mark.parametrize(
     ("status", "message"),
     [
-        ("suspended", "This subscription is suspended. Reactivate it before changing its licenses."),
+        (
+            "suspended",
+            "This subscription is suspended. Reactivate it in Microsoft Partner Center, then change its "
+            "licenses.",
+        ),
         ("deleted", "This subscription is cancelled, so its licenses can no longer change."),
         (
             "pending",
@@ -709,7 +713,10 @@ def test_a_subscription_that_cannot_change_says_why_and_shows_no_form(agent_clie
     content = agent_client.get(form_url(suspended)).content.decode()
 
     assert "The licenses of this subscription can't change right now" in content
-    assert "This subscription is suspended. Reactivate it before changing its licenses." in content
+    assert (
+        "This subscription is suspended. Reactivate it in Microsoft Partner Center, then change its licenses."
+        in content
+    )
     assert 'name="quantity"' not in content and ">Submit<" not in content
 
 

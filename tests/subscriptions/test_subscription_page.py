@@ -99,7 +99,10 @@ def test_an_agent_gets_add_licenses_and_upgrade_now(agent_client, world):
     page = html.parse(content)
     assert page.find("a", class_="button--primary", href=form_url).text == "Add licenses"
     assert page.find("a", class_="button", href=upgrade_url).text == "Upgrade now"
-    assert "Possible upgrades: Office 365 Business Premium, Office 365 Enterprise E3" in content
+    assert (
+        "Possible upgrades: Office 365 Business Premium, Office 365 ProPlus, Office 365 Enterprise E3"
+        in content
+    )
 
 
 def test_a_billing_admin_reads_the_page_without_any_action(billing_client, world):

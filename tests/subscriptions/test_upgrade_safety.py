@@ -418,5 +418,5 @@ def test_the_report_and_the_customer_page_link_the_new_subscription_and_the_repo
     note = customer_page.find("span", class_="status-note")
     assert note.find("a", href=target_url).text == E3
     assert (
-        note.find("a", href=reverse("subscriptions:operation", args=[operation.pk])).text == "upgrade report"
+        note.find("a", href=reverse("subscriptions:operation", args=[operation.pk])).text == "see the report"
     )

@@ -37,8 +37,15 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Create the well-known demo passwords even though DEBUG is off."),
         )
+        # The address is the server's to know, not the data's: `make run PORT=…` passes it.
+        parser.add_argument(
+            "--url",
+            default=demo_data.SITE_URL,
+            metavar="URL",
+            help=_("The address the demo is served at, printed with the sign-ins."),
+        )
 
-    def handle(self, *args, reset, scale, allow_demo_passwords, **options):
+    def handle(self, *args, reset, scale, allow_demo_passwords, url, **options):
         # The demo passwords are printed in the README: on a real server they would be a way in.
         if not settings.DEBUG and not allow_demo_passwords:
             raise CommandError(
@@ -55,7 +62,7 @@ class Command(BaseCommand):
         added = demo.seed_scale(scale) if scale else 0
         if options["verbosity"] >= 1:
             self._print_summary(scale=scale, added=added)
-            self._print_logins()
+            self._print_logins(site_url=url.rstrip("/") + "/")
 
     def _print_summary(self, *, scale, added):
         self.stdout.write(
@@ -68,7 +75,7 @@ class Command(BaseCommand):
                 _("Scale customers: %(added)d added, %(total)d asked for.") % {"added": added, "total": scale}
             )
 
-    def _print_logins(self):
+    def _print_logins(self, *, site_url):
         headers = (_("User"), _("Password"), _("Partner"), _("Role"))
         rows = [
             (login.username, login.password, login.partner or _("(Django admin)"), login.role)
@@ -76,12 +83,10 @@ class Command(BaseCommand):
         ]
         widths = [max(len(str(row[column])) for row in [headers, *rows]) for column in range(len(headers))]
         self.stdout.write("")
-        self.stdout.write(_("Sign in at %(url)s with:") % {"url": demo_data.SITE_URL})
+        self.stdout.write(_("Sign in at %(url)s with:") % {"url": site_url})
         for row in [headers, *rows]:
             self.stdout.write(
                 "  "
                 + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
-        self.stdout.write(
-            _("Django admin: %(url)s") % {"url": demo_data.SITE_URL.rstrip("/") + reverse("admin:index")}
-        )
+        self.stdout.write(_("Django admin: %(url)s") % {"url": site_url.rstrip("/") + reverse("admin:index")})
