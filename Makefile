@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` (the app on SQLite with demo data) and `make test`
-# (the whole suite, browser tests included, on SQLite and then on PostgreSQL when available).
+# (the whole suite, browser tests included, on SQLite and on PostgreSQL when available, side by side).
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -39,15 +39,7 @@ run: venv messages
 
 test: venv messages
 	@scripts/ensure-chromium
-	@echo "== Test suite on SQLite =="
-	$(PY) -m pytest $(PYTEST_ARGS)
-	@url=$$(scripts/start-postgres); \
-	if [ -n "$$url" ]; then \
-	  echo "== Test suite on PostgreSQL =="; \
-	  DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
-	else \
-	  echo "== PostgreSQL not installed: suite ran on SQLite only =="; \
-	fi
+	@scripts/test-both-databases $(PYTEST_ARGS)
 
 # The edit-run loop: SQLite only, no browser, no benchmark or concurrency run. `make test` is the gate.
 test-fast: venv messages

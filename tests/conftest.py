@@ -60,7 +60,7 @@ def _default_language():
 def pytest_collection_modifyitems(config, items):
     """Browser tests run once, on SQLite (the database `make run` serves), unless marked
     `both_databases`: those whose behaviour depends on the database (concurrency, two tabs,
-    stale pages). Deselected, not skipped: they did run, in the SQLite pass of `make test`."""
+    stale pages). Deselected, not skipped: they run in the SQLite run of `make test`."""
     from django.db import connection
 
     if connection.vendor == "sqlite":

@@ -38,14 +38,10 @@ def screenshot_dir(pytestconfig) -> Path:
     if not folder.is_absolute():
         folder = pytestconfig.rootpath / folder
     folder.mkdir(parents=True, exist_ok=True)
-    # A screenshot left from an earlier run must not pass for this run's. `make test` runs the
-    # browser tests on SQLite, then only those on both databases on PostgreSQL: that second pass
-    # adds to the first's screenshots instead of wiping them.
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        for old in folder.glob("*.png"):
-            old.unlink()
+    # A screenshot left from an earlier run must not pass for this run's. `make test` gives the
+    # PostgreSQL run, which goes alongside the SQLite one, a folder of its own.
+    for old in folder.glob("*.png"):
+        old.unlink()
     return folder.resolve()
 
 

@@ -36,6 +36,7 @@ def current_card(page: Page):
     return page.locator("#current-subscription")
 
 
+@pytest.mark.both_databases
 def test_the_second_tab_says_what_the_first_did_and_the_old_row_only_its_state(
     demo_page, live_server, screenshot
 ):
