@@ -373,8 +373,8 @@ def test_the_settings_page_has_no_serious_accessibility_violation(scanner, demo,
 
 def test_the_dead_ends_answers_have_no_serious_accessibility_violation(scanner, demo, live_server):
     """The new states of every dead end: Add licenses replaced by its reason (with Microsoft's
-    links), the "already upgraded" banner of a second tab, the upgraded-away row, and the phone's
-    sticky summary bar, at both widths."""
+    links), the phone's sticky summary bar, the expired-page banner of a stale Submit, the
+    "already upgraded" banner of a second tab and the upgraded-away row, at both widths."""
     page, base = scanner.page, live_server.url
     sign_in(scanner, base, "demo", "demo-password")
     coho = fabrikam_subscription("Coho Winery")
@@ -391,6 +391,12 @@ def test_the_dead_ends_answers_have_no_serious_accessibility_violation(scanner, 
     expect(page.locator(".sticky-summary")).to_be_visible()
     scanner.scan("upgrade page at 375 px, sticky summary")
     page.set_viewport_size(DESKTOP)
+
+    # The page's CSRF token goes stale (as after a sign-in in another tab): Submit's banner.
+    page.context.clear_cookies(name="csrftoken")
+    page.locator("#upgrade-form button.submit-action").last.click()
+    expect(page.locator("#main > .messages .message--error")).to_be_visible()
+    scanner.scan("stale page's Submit, the expired-page banner")
 
     services.subscription_upgrade(
         subscription=contoso,
