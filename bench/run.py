@@ -429,7 +429,7 @@ def environment(database: Database, folder: Path) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "STATIC_ROOT": str(folder / "static"),
-        "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "STATICFILES_BACKEND": "partnercenter.static_files.StaticFilesStorage",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "partnercenter.settings",
         # Playwright's sync API runs an event loop in this thread; the ORM is not used meanwhile.

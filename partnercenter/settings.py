@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "customers.context_processors.partner_user",
+                "partnercenter.page_header.page_header",
             ],
         },
     },
@@ -116,6 +117,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_https)
+# Django's database sessions, read with a statement built once (partnercenter/sessions.py).
+SESSION_ENGINE = "partnercenter.sessions"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_https)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_https)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -148,7 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out user name before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, but the user of a session comes with their partner (one query).
+    "partnercenter.authentication.PartnerUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
@@ -200,7 +204,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            default="partnercenter.static_files.StaticFilesStorage",
         )
     },
 }

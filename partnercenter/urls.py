@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from customers.account import account_settings
 from partnercenter.signin import AdminSignInForm, SignInForm
-from partnercenter.views import hello
+from partnercenter.views import hello, signed_in_floor
 
 # Both sign-ins count every attempt for the lockout, whatever was typed (partnercenter/signin.py).
 admin.site.login_form = AdminSignInForm
@@ -27,4 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The benchmark's floor (`make bench`): the same middleware as every page, nothing else.
     path("_hello/", hello, name="hello"),
+    # ... and the floor of a signed-in page: the partner's session, user and header.
+    path("_signed-in/", signed_in_floor, name="signed-in-floor"),
 ]

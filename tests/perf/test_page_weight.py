@@ -32,7 +32,7 @@ def collected_static(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "partnercenter.static_files.StaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     return settings.STATIC_ROOT

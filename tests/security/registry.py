@@ -137,6 +137,7 @@ WITHOUT_OBJECT_ID: dict[str, str] = {
     "set_language": "Django's language switcher (i18n)",
     "account_settings": "the signed-in partner user's own settings (time zone)",
     "hello": "the benchmark's floor: no database, no user",
+    "signed-in-floor": "the benchmark's signed-in floor: the page header, no partner data",
     "customers:list": "the partner's own customers, scoped by partnercenter.tenancy",
     "subscriptions:activity": "the partner's own operations (the activity log)",
     "subscriptions:activity-csv": "the same, as CSV",
@@ -148,4 +149,5 @@ PARTNER_PAGES_WITHOUT_OBJECT_ID = [
     "subscriptions:activity",
     "subscriptions:activity-csv",
     "account_settings",
+    "signed-in-floor",
 ]

@@ -1,0 +1,75 @@
+"""The signed-in user of a request, with their partner membership and partner, in one query.
+
+Every partner page needs all three (`partner_view`, the page header), and it is the one read
+every signed-in request makes, so it is written as one statement built once per process:
+Django's `ModelBackend.get_user` reads the user alone and leaves two more queries to each
+request, and compiling the joined query through the ORM on every request cost ten times what
+running it does (`make bench`, BENCHMARKS.md). The instances are made with `Model.from_db`, as
+the ORM makes them. A staff account with no partner user (the Django admin's) gets none,
+without a query. Signing in is unchanged: django-axes' backend, then this one.
+"""
+
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db import connections, router
+
+from customers.models import Partner, PartnerUser
+
+
+def _columns(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@cache
+def _statement(vendor: str) -> str:
+    user_model = get_user_model()
+    quote = connections[router.db_for_read(user_model)].ops.quote_name
+
+    def select(model, alias):
+        return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+    user_table, user_pk = quote(user_model._meta.db_table), quote(user_model._meta.pk.column)
+    member_table, partner_table = quote(PartnerUser._meta.db_table), quote(Partner._meta.db_table)
+    member_user = quote(PartnerUser._meta.get_field("user").column)
+    member_partner = quote(PartnerUser._meta.get_field("partner").column)
+    partner_pk = quote(Partner._meta.pk.column)
+    return (
+        f"SELECT {select(user_model, 'u')}, {select(PartnerUser, 'pu')}, {select(Partner, 'p')} "
+        f"FROM {user_table} u "
+        f"LEFT JOIN {member_table} pu ON pu.{member_user} = u.{user_pk} "
+        f"LEFT JOIN {partner_table} p ON p.{partner_pk} = pu.{member_partner} "
+        f"WHERE u.{user_pk} = %s"
+    )
+
+
+def signed_in_user(user_id):
+    """The user `user_id` with `partner_user` and its `partner` joined in; None if no such user."""
+    user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(connection.vendor), [user_model._meta.pk.to_python(user_id)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user_columns, member_columns = _columns(user_model), _columns(PartnerUser)
+    user = user_model.from_db(alias, user_columns, row[: len(user_columns)])
+    member_row = row[len(user_columns) : len(user_columns) + len(member_columns)]
+    if member_row[0] is None:  # no partner user: cached as absent, so asking costs no query
+        user_model.partner_user.related.set_cached_value(user, None)
+        return user
+    member = PartnerUser.from_db(alias, member_columns, member_row)
+    member.partner = Partner.from_db(alias, _columns(Partner), row[len(user_columns) + len(member_columns) :])
+    user.partner_user = member
+    return user
+
+
+class PartnerUserBackend(ModelBackend):
+    def get_user(self, user_id):
+        try:
+            user = signed_in_user(user_id)
+        except (TypeError, ValueError):  # a session naming no valid user id
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None
