@@ -8,8 +8,11 @@
   Premium, 0.2% have no usage location, 2% have Sway switched off), so the upgrade to E3 meets
   every per-user rule. Tenant 0 is upgraded before measuring (the 10,000-account report); the
   others are the fresh copies the upgrade POST is timed on, one POST each;
-- "small tenants": the same with 10 users, for the fixed part of the query count and the report
-  at a small size.
+- "small tenants": the same with 10 users, for the fixed part of the query count;
+- what each page at scale is compared with: the same page over a data set just large enough to
+  fill it (`FILL` rows, a page's worth): a customer of `FILL` subscriptions, two tenants of
+  `FILL` licensed users (the first upgraded, for its report), and a partner of its own ("Bench
+  fill partner", user `bench-fill`) with `FILL` customers and `FILL` entries in its log.
 
 Every name is derived from a number, so a run is the same as the previous one.
 """
@@ -22,7 +25,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from customers.actors import actor_for_partner_user
-from customers.models import Customer, CustomerUser, DelegatedAdminGrant, Partner, ResellerRelationship
+from customers.models import (
+    Customer,
+    CustomerUser,
+    DelegatedAdminGrant,
+    Partner,
+    PartnerUser,
+    ResellerRelationship,
+)
 from partnercenter import clock
 from subscriptions.demo_data import FABRIKAM
 from subscriptions.models import LicenseAssignment, Offer, Operation, ServicePlan, Subscription, add_months
@@ -33,6 +43,9 @@ SOURCE_OFFER = "Office 365 Business Premium"
 TARGET_OFFER = "Office 365 Enterprise E3"
 EXCHANGE_OFFER = "Exchange Online (Plan 1)"
 CREATED_DAYS_AGO = 100  # out of the first month, like the demo
+FILL = 50  # a page's worth of rows
+FILL_PARTNER = "Bench fill partner"
+FILL_USERNAME = "bench-fill"
 
 
 @dataclass
@@ -47,17 +60,20 @@ class Tenant:
 class BenchData:
     many: Customer
     few: Customer
+    filled: Customer | None = None
     large: list[Tenant] = field(default_factory=list)
     small: list[Tenant] = field(default_factory=list)
+    filled_tenants: list[Tenant] = field(default_factory=list)
     target_offer: Offer | None = None
     demo_user: object = None
+    fill_user: object = None
 
 
-def _fabrikam_customer(fabrikam: Partner, slug: str, name: str, today: datetime.date) -> Customer:
+def _partner_customer(partner: Partner, slug: str, name: str, today: datetime.date) -> Customer:
     customer = Customer.objects.create(name=name, domain=f"{slug}.bench.example", market="US")
-    ResellerRelationship.objects.create(partner=fabrikam, customer=customer)
+    ResellerRelationship.objects.create(partner=partner, customer=customer)
     DelegatedAdminGrant.objects.create(
-        partner=fabrikam,
+        partner=partner,
         customer=customer,
         role=DelegatedAdminGrant.Role.ADMIN_AGENT,
         end_date=add_months(today, 12),
@@ -102,7 +118,7 @@ def customer_with_subscriptions(fabrikam, count: int, today, *, slug: str, name:
     Renamed per unit ("Unit 0001"), as a large customer does, so that any page of the list
     (sorted by name) mixes offers, statuses, upgradable rows and refusals.
     """
-    customer = _fabrikam_customer(fabrikam, slug, name, today)
+    customer = _partner_customer(fabrikam, slug, name, today)
     offers = [offer for offer in Offer.objects.order_by("name") if offer.is_sold_in("US")]
     statuses = {10: Subscription.Status.SUSPENDED, 25: Subscription.Status.DELETED}
     subscriptions = Subscription.objects.bulk_create(
@@ -136,7 +152,7 @@ def customer_with_subscriptions(fabrikam, count: int, today, *, slug: str, name:
 
 def licensed_tenant(fabrikam, users: int, today, *, slug: str, name: str, offers, plans) -> Tenant:
     """One Business Premium subscription with `users` licensed users (see the module docstring)."""
-    customer = _fabrikam_customer(fabrikam, slug, name, today)
+    customer = _partner_customer(fabrikam, slug, name, today)
     source = _subscription(customer, offers[SOURCE_OFFER], fabrikam, today, quantity=users)
     source.save()
     exchange_holders = max(users // 100, 1)
@@ -174,9 +190,25 @@ def build(*, many: int, few: int, licensed_users: int, copies: int, small_users:
             fabrikam, many, today, slug="many", name=f"Bench {many:,} subscriptions"
         ),
         few=customer_with_subscriptions(fabrikam, few, today, slug="few", name=f"Bench {few} subscriptions"),
+        filled=customer_with_subscriptions(
+            fabrikam, FILL, today, slug="filled", name=f"Bench {FILL} subscriptions"
+        ),
         target_offer=offers[TARGET_OFFER],
         demo_user=get_user_model().objects.get(username="demo"),
     )
+    for index in range(2):
+        data.filled_tenants.append(
+            licensed_tenant(
+                fabrikam,
+                FILL,
+                today,
+                slug=f"filled{index}",
+                name=f"Bench filled tenant {index}",
+                offers=offers,
+                plans=plans,
+            )
+        )
+    data.fill_user = fill_partner(today, offers=offers, target=data.target_offer)
     for index in range(copies + 1):
         data.large.append(
             licensed_tenant(
@@ -246,3 +278,36 @@ def log_attempts(data: BenchData, count: int) -> int:
         batch_size=BATCH,
     )
     return count
+
+
+def fill_partner(today, *, offers, target) -> object:
+    """A partner with `FILL` customers (one subscription each) and `FILL` refused attempts in its
+    log, and its admin agent `bench-fill`: the customer list and the activity log just filled."""
+    partner = Partner.objects.create(name=FILL_PARTNER)
+    user = get_user_model().objects.create_user(FILL_USERNAME, password=None)
+    PartnerUser.objects.create(user=user, partner=partner, role=PartnerUser.Role.ADMIN_AGENT)
+    offer = offers[SOURCE_OFFER]
+    subscriptions = []
+    for index in range(FILL):
+        customer = _partner_customer(partner, f"fill{index:02d}", f"Fill customer {index:02d}", today)
+        subscriptions.append(_subscription(customer, offer, partner, today, quantity=5))
+    Subscription.objects.bulk_create(subscriptions)
+    now = clock.now()
+    Operation.objects.bulk_create(
+        Operation(
+            kind=Operation.Kind.UPGRADE,
+            result=Operation.Result.REFUSED,
+            created_at=now - datetime.timedelta(hours=index + 1),
+            actor=user,
+            partner=partner,
+            customer=subscription.customer,
+            subscription=subscription,
+            target_offer=target,
+            previous_quantity=subscription.quantity,
+            quantity=subscription.quantity,
+            reason_code="subscription_not_active",
+            reason_params={"status": "suspended"},
+        )
+        for index, subscription in enumerate(subscriptions)
+    )
+    return user

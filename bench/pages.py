@@ -1,0 +1,228 @@
+"""Every page `make bench` measures, one line each, and the floor it is judged against.
+
+A later page joins the benchmark as one line here: its label, how to reach it in the bench's
+data, which floor it is compared with, its ratio limit, and, for a page whose rows grow with
+the data, the same page over a data set just large enough to fill it (`filled`): at scale it
+must stay within `AT_SCALE` of that one, with the same query count.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Ratio limits: a page's median over its floor's median in the same run, by database.
+FLOOR_LIMIT = {"sqlite": 5, "postgresql": 7}  # the signed-in floor over hello
+CORE = {"sqlite": 3, "postgresql": 3}  # the pages a partner opens most, over the signed-in floor
+OTHER = {"sqlite": 6, "postgresql": 7}  # every other page, over the signed-in floor
+AT_SCALE = 1.5  # a page at scale over the same page just filled
+FILL = 50  # rows a page shows: the size of a data set "just large enough to fill it"
+
+
+@dataclass(frozen=True)
+class Floor:
+    key: str
+    label: str
+    url: str
+    compared_with: str | None = None  # the floor this one is judged against
+    limit: dict | None = None
+
+
+FLOORS = [
+    Floor("hello", "hello (/_hello/: the framework)", "/_hello/"),
+    Floor(
+        "signed-in",
+        "signed-in floor (/_signed-in/: session, user, header)",
+        "/_signed-in/",
+        compared_with="hello",
+        limit=FLOOR_LIMIT,
+    ),
+    # The API floor (a token-authenticated JSON hello) joins here when the API exists.
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: Callable  # (bench) -> str
+    url: Callable  # (bench) -> str, or None when this checkout has no such page
+    limit: dict = None  # noqa: RUF009 (a constant dict, never mutated)
+    floor: str = "signed-in"
+    filled: str | None = None  # key of the same page just filled
+    user: str = "demo"
+    headers: dict | None = None
+
+
+HTMX = {"HX-Request": "true"}
+BILLING = {"HX-Request": "true", "HX-Target": "billing-preview"}
+
+
+def _url(name: str, *args) -> Callable:
+    return lambda bench: bench.url(name, *(arg(bench) if callable(arg) else arg for arg in args))
+
+
+def _upgrade_query(tenant: str) -> Callable:
+    def url(bench):
+        source = bench.tenant(tenant)
+        base = bench.url("subscriptions:upgrade", source.subscription.pk)
+        return f"{base}?target_offer={bench.data.target_offer.pk}&quantity={source.users}"
+
+    return url
+
+
+def _accounts_query(tenant: str) -> Callable:
+    def url(bench):
+        source = bench.tenant(tenant)
+        base = bench.url("subscriptions:upgrade-accounts", source.subscription.pk)
+        return f"{base}?target_offer={bench.data.target_offer.pk}&quantity={source.users}"
+
+    return url
+
+
+def _subscription(tenant: str) -> Callable:
+    return lambda bench: bench.tenant(tenant).subscription.pk
+
+
+PAGES = [
+    Page(
+        "customers",
+        lambda b: f"customer list ({b.customers:,} customers, page 1)",
+        _url("customers:list"),
+        CORE,
+        filled="customers-filled",
+    ),
+    Page(
+        "customers-filled",
+        lambda b: f"customer list ({FILL} customers)",
+        _url("customers:list"),
+        CORE,
+        user="fill",
+    ),
+    Page(
+        "customers-search",
+        lambda b: "customer list (search: 1 customer)",
+        lambda b: b.url("customers:list") + "?q=contoso",
+        OTHER,
+    ),
+    Page(
+        "subscriptions",
+        lambda b: f"subscription list ({b.sizes.many:,} subscriptions, page 1)",
+        _url("customers:detail", lambda b: b.data.many.pk),
+        OTHER,
+        filled="subscriptions-filled",
+    ),
+    Page(
+        "subscriptions-filled",
+        lambda b: f"subscription list ({FILL} subscriptions)",
+        _url("customers:detail", lambda b: b.data.filled.pk),
+        OTHER,
+    ),
+    Page(
+        "subscriptions-few",
+        lambda b: f"subscription list ({b.sizes.few} subscriptions)",
+        _url("customers:detail", lambda b: b.data.few.pk),
+        CORE,
+    ),
+    Page(
+        "upgrade",
+        lambda b: f"upgrade page ({b.sizes.licensed_users:,} licensed users)",
+        _url("subscriptions:upgrade", _subscription("large")),
+        CORE,
+        filled="upgrade-filled",
+    ),
+    Page(
+        "upgrade-filled",
+        lambda b: f"upgrade page ({FILL} licensed users)",
+        _url("subscriptions:upgrade", _subscription("filled")),
+        CORE,
+    ),
+    Page(
+        "billing",
+        lambda b: f"billing preview fragment (htmx, {b.sizes.licensed_users:,} users)",
+        _upgrade_query("large"),
+        CORE,
+        filled="billing-filled",
+        headers=BILLING,
+    ),
+    Page(
+        "billing-filled",
+        lambda b: f"billing preview fragment (htmx, {FILL} users)",
+        _upgrade_query("filled"),
+        CORE,
+        headers=BILLING,
+    ),
+    Page(
+        "accounts",
+        lambda b: f"pre-flight accounts list (htmx, page 1 of {b.sizes.licensed_users:,})",
+        _accounts_query("large"),
+        OTHER,
+        filled="accounts-filled",
+        headers=HTMX,
+    ),
+    Page(
+        "accounts-filled",
+        lambda b: f"pre-flight accounts list (htmx, {FILL} accounts)",
+        _accounts_query("filled"),
+        OTHER,
+        headers=HTMX,
+    ),
+    Page(
+        "report",
+        lambda b: f"report ({b.report_accounts:,} accounts, page 1)",
+        _url("subscriptions:operation", lambda b: b.report.pk),
+        OTHER,
+        filled="report-filled",
+    ),
+    Page(
+        "report-filled",
+        lambda b: f"report ({b.filled_report_accounts} accounts)",
+        _url("subscriptions:operation", lambda b: b.filled_report.pk),
+        OTHER,
+    ),
+    Page(
+        "subscription",
+        lambda b: f"subscription page ({b.sizes.licensed_users:,} licensed users, page 1)",
+        _url("subscriptions:detail", _subscription("large")),
+        OTHER,
+        filled="subscription-filled",
+    ),
+    Page(
+        "subscription-filled",
+        lambda b: f"subscription page ({FILL} licensed users)",
+        _url("subscriptions:detail", _subscription("filled")),
+        OTHER,
+    ),
+    Page(
+        "add-licenses",
+        lambda b: f"Add licenses page ({b.sizes.licensed_users:,} licensed users)",
+        _url("subscriptions:change-quantity", _subscription("large")),
+        OTHER,
+        filled="add-licenses-filled",
+    ),
+    Page(
+        "add-licenses-filled",
+        lambda b: f"Add licenses page ({FILL} licensed users)",
+        _url("subscriptions:change-quantity", _subscription("filled")),
+        OTHER,
+    ),
+    Page(
+        "activity",
+        lambda b: f"activity log ({b.log_entries:,} entries, page 1)",
+        _url("subscriptions:activity"),
+        OTHER,
+        filled="activity-filled",
+    ),
+    Page(
+        "activity-filled",
+        lambda b: f"activity log ({FILL} entries)",
+        _url("subscriptions:activity"),
+        OTHER,
+        user="fill",
+    ),
+    Page("settings", lambda b: "settings page (time zone)", _url("account_settings"), OTHER),
+    Page(
+        "reasons",
+        lambda b: "a row's upgrade refusals (htmx, on open)",
+        _url("subscriptions:upgrade-reasons", lambda b: b.refused_subscription.pk),
+        OTHER,
+        headers=HTMX,
+    ),
+]
