@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from customers.models import PartnerUser, time_zone_choices
 from partnercenter.tenancy import partner_view
+from partnercenter.widgets import Select
 
 
 class AccountSettingsForm(forms.ModelForm):
@@ -27,6 +28,7 @@ class AccountSettingsForm(forms.ModelForm):
             "date filters count its days. Billing dates stay the UTC dates the billing counts."
         ),
         error_messages={"invalid_choice": gettext_lazy("Choose a time zone from the list.")},
+        widget=Select,
     )
 
     class Meta:

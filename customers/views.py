@@ -35,6 +35,7 @@ def customer_list(request):
     customers = form.search(customers_for(request)).order_by("name", "pk")
     page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     # Counted for the page's 50 customers, once it is cut.
+    page.object_list = list(page.object_list)
     counts = Subscription.objects.filter(sold_by=request.partner).count_by_customer(page.object_list)
     for customer in page.object_list:
         customer.subscription_count = counts.get(customer.pk, 0)

@@ -21,7 +21,7 @@ from django.utils.cache import patch_cache_control
 from customers.actors import Actor, actor_for_partner_user
 from customers.models import Customer, PartnerUser
 from partnercenter import signed_out, timezones
-from subscriptions.models import Operation, OutOfScope, Subscription
+from subscriptions.models import Operation, OutOfScope, Subscription, scope_of
 
 
 def partner_view(view=None, *, may_change: bool = False):
@@ -93,9 +93,9 @@ def get_operation_or_404(request, pk) -> Operation:
     """A successful upgrade (what has a report) of a subscription in the partner's scope; 404 otherwise."""
     return get_object_or_404(
         Operation.objects.filter(
+            scope_of(request.partner, via="subscription__"),
             kind=Operation.Kind.UPGRADE,
             result=Operation.Result.SUCCEEDED,
-            subscription__in=Subscription.objects.in_scope_of(request.partner),
         ).select_related("customer", "subscription__offer", "target_offer", "target_subscription", "actor"),
         pk=pk,
     )

@@ -51,6 +51,10 @@ def number(value) -> str:
     """A count in the active language's digits grouping: 10,000,000 / 10 000 000."""
     if value is None or value == "":
         return ""
+    if type(value) is int and 0 <= value < 1000:
+        # Written alike in every language this app speaks (no grouping, no sign), and a page has
+        # a hundred of them: Babel is for the rest.
+        return str(value)
     return format_decimal(value, locale=babel_locale())
 
 

@@ -198,11 +198,22 @@ class OutOfScope(ObjectDoesNotExist):
     """A subscription outside the acting partner's scope: every door answers it as "not found"."""
 
 
+def scope_of(partner: Partner, *, via: str = "") -> Q:
+    """The scope rule as a condition, on subscriptions or on rows that reach one through `via`.
+
+    What a partner may see and act on: the subscriptions it sold to a customer it still has a
+    reseller relationship with (docs/domain.md §1). Joined rather than `subscription__in=` a
+    subquery: SQLite reads every subscription of the partner for the subquery before it looks
+    at the one row asked for (5 ms for one operation of a 5,000-subscription partner). One
+    relationship per partner and customer (a unique constraint), so the join adds no rows.
+    """
+    return Q(**{f"{via}sold_by": partner, f"{via}customer__reseller_relationships__partner": partner})
+
+
 class SubscriptionQuerySet(models.QuerySet):
     def in_scope_of(self, partner: Partner) -> "SubscriptionQuerySet":
-        """What a partner may see and act on: the subscriptions it sold to a customer it still has a
-        reseller relationship with (docs/domain.md §1). Pages, services and every later door use it."""
-        return self.filter(sold_by=partner, customer__reseller_relationships__partner=partner)
+        """What a partner may see and act on (`scope_of`). Pages, services and every later door use it."""
+        return self.filter(scope_of(partner))
 
     def update(self, **kwargs) -> int:
         # A write that bypasses `save()` still moves the version (docs/domain.md §3).
@@ -403,7 +414,7 @@ class LicenseAssignment(models.Model):
 class OperationQuerySet(models.QuerySet):
     def for_partner(self, partner: Partner) -> "OperationQuerySet":
         """A partner's activity log: what it did on the subscriptions still in its scope."""
-        return self.filter(partner=partner, subscription__in=Subscription.objects.in_scope_of(partner))
+        return self.filter(scope_of(partner, via="subscription__"), partner=partner)
 
 
 class Operation(models.Model):

@@ -6,12 +6,11 @@ and, per account, its outcome and the services concerned for that account alone
 words of the active language: errors first, then actions, then information.
 """
 
-import bisect
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
 from subscriptions import exports, reasons
@@ -170,74 +169,88 @@ def write_csv(rows, file) -> None:
 
 
 class ReportLayout:
-    """Where every line of an operation's report falls, without putting any of them into words.
+    """Where the lines of an operation's report fall, reading only as far as the page asked for.
 
-    The report of an upgrade of 10,000 users has 80,000 lines; a page shows 50. The layout reads
-    two narrow columns: every account's outcome in report order, and the stored entries of the
-    accounts that have any (errors, manual assignments, re-enabled plans: few, usually). Every
-    other account is a moved one whose lines are the operation-wide service changes, the same
-    count for each. `lines(kind)` is then a sequence the paginator slices, and only the page it
-    asks for is read in full and described: a fixed number of queries, whatever the size.
+    The report of an upgrade of 10,000 users has 80,000 lines; a page shows 50. Every account
+    without entries of its own is a moved one whose lines are the operation-wide service changes,
+    the same for each; the accounts with entries (errors, manual assignments, re-enabled plans:
+    few, usually) are read once, narrowly. The counts come from one GROUP BY. A slice then walks
+    the accounts in report order (`user_principal_name`, then pk: an index) only until its last
+    line, so page 1 of a 10,000-account report reads what page 1 of a 50-account one reads, and
+    only the accounts on the page are read in full and put into words.
     """
+
+    WALK_CHUNK = 500  # accounts read at a time while walking to a slice
 
     def __init__(self, operation: Operation):
         self.operation = operation
-        accounts = operation.affected_accounts.order_by("user_principal_name", "pk")
-        order = list(accounts.values_list("pk", "outcome"))
-        own_entries = dict(accounts.exclude(services=[]).values_list("pk", "services"))
+        self._accounts = operation.affected_accounts.order_by("user_principal_name", "pk")
+        self.outcomes = dict.fromkeys(AffectedAccount.Outcome.values, 0)
+        by_outcome = self._accounts.order_by().values("outcome").annotate(count=Count("pk"))
+        self.outcomes.update(by_outcome.values_list("outcome", "count"))
         changes = operation.service_changes or {}
-        moved_kinds = Counter(
+        self._moved_kinds = Counter(
             change["kind"] for group in ("changed", "lost", "added") for change in changes.get(group, [])
         )
-        # Per kind, the accounts with lines of that kind and how many, in report order.
-        self._accounts: dict[str, list[int]] = {kind: [] for kind in KINDS}
-        sizes: dict[str, list[int]] = {kind: [] for kind in KINDS}
-        moved = AffectedAccount.Outcome.MOVED.value
-        # The common case, a moved account with no entry of its own, without a Counter each.
-        moved_lines = [
-            (self._accounts[kind].append, sizes[kind].append, moved_kinds[kind])
+        # The accounts with entries of their own, in report order: their lines per kind.
+        self._own: dict[int, Counter] = {}
+        self._own_order: list[tuple[str, int]] = []
+        self._moved: set[int] = set()
+        for pk, upn, outcome, entries in self._accounts.exclude(services=[]).values_list(
+            "pk", "user_principal_name", "outcome", "services"
+        ):
+            self._own[pk] = Counter(_entry_kind(entry["code"]) for entry in entries)
+            self._own_order.append((upn, pk))
+            if outcome == AffectedAccount.Outcome.MOVED:
+                self._moved.add(pk)
+        moved = self.outcomes[AffectedAccount.Outcome.MOVED]
+        self.counts = {
+            kind: self._moved_kinds[kind] * moved + sum(own[kind] for own in self._own.values())
             for kind in KINDS
-            if moved_kinds[kind]
-        ]
-        for pk, outcome in order:
-            entries = own_entries.get(pk)
-            if entries is None:
-                if outcome == moved:
-                    for add_account, add_size, count in moved_lines:
-                        add_account(pk)
-                        add_size(count)
-                continue
-            per_kind = Counter(_entry_kind(entry["code"]) for entry in entries)
-            if outcome == moved:
-                per_kind.update(moved_kinds)
-            for kind in KINDS:
-                if per_kind[kind]:
-                    self._accounts[kind].append(pk)
-                    sizes[kind].append(per_kind[kind])
-        # Line number just past each account's lines, per kind.
-        self._ends = {kind: list(itertools.accumulate(sizes[kind])) for kind in KINDS}
-        self.counts = {kind: (self._ends[kind][-1] if self._ends[kind] else 0) for kind in KINDS}
+        }
         self.total = sum(self.counts.values())
-        self.outcomes = dict.fromkeys(AffectedAccount.Outcome.values, 0)
-        self.outcomes.update(Counter(outcome for _, outcome in order))
 
     def lines(self, kind: str | None = None, *, kinds: tuple[str, ...] | None = None) -> "AffectedLines":
         """All lines (errors, then actions, then infos), those of one kind, or of some `kinds`."""
         return AffectedLines(self, kinds or ((kind,) if kind else KINDS))
 
+    def _lines_of(self, pk: int, kind: str) -> int:
+        own = self._own.get(pk)
+        if own is None:  # no entries of its own: a moved account
+            return self._moved_kinds[kind]
+        return own[kind] + (self._moved_kinds[kind] if pk in self._moved else 0)
+
+    def _sequence(self, kind: str):
+        """The accounts with lines of `kind`, in report order: (pk, how many lines)."""
+        if not self._moved_kinds[kind]:  # only accounts with entries have lines of this kind
+            for _upn, pk in self._own_order:
+                if self._own[pk][kind]:
+                    yield pk, self._own[pk][kind]
+            return
+        # Every moved account has some, and so may an account with entries that was not moved.
+        others = [pk for pk, own in self._own.items() if own[kind] and pk not in self._moved]
+        having = self._accounts.filter(Q(outcome=AffectedAccount.Outcome.MOVED) | Q(pk__in=others))
+        start = 0
+        while chunk := list(having.values_list("pk", flat=True)[start : start + self.WALK_CHUNK]):
+            for pk in chunk:
+                yield pk, self._lines_of(pk, kind)
+            start += self.WALK_CHUNK
+
     def _slice(self, kinds: tuple[str, ...], start: int, stop: int) -> list[AffectedRow]:
         wanted = []  # (kind, account pk, first line of the account's kind lines to show, how many)
         offset = 0  # line number where the current kind starts
         for kind in kinds:
-            ends, accounts = self._ends[kind], self._accounts[kind]
             low, high = max(start - offset, 0), min(stop - offset, self.counts[kind])
-            index = bisect.bisect_right(ends, low)
-            while low < high:
-                first = ends[index - 1] if index else 0
-                take = min(ends[index], high) - low
-                wanted.append((kind, accounts[index], low - first, take))
-                low += take
-                index += 1
+            if low < high:
+                line = 0  # line number where the current account's lines start
+                for pk, count in self._sequence(kind):
+                    if line + count > low:
+                        take = min(line + count, high) - low
+                        wanted.append((kind, pk, low - line, take))
+                        low += take
+                        if low >= high:
+                            break
+                    line += count
             offset += self.counts[kind]
         if not wanted:
             return []

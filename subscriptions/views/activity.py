@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from partnercenter.htmx import render_page_or_fragment
 from partnercenter.tenancy import partner_view
 from subscriptions import activity
-from subscriptions.activity import ActivityFilterForm
+from subscriptions.activity_filters import ActivityFilterForm
 
 ACTIVITY_ROWS_PER_PAGE = 50
 

@@ -57,6 +57,31 @@ def test_the_pages_put_together_are_the_whole_report_in_order(operations, name, 
     assert read_in_pages(lines, page_size) == expected
 
 
+@pytest.mark.parametrize("name", ["Litware", "Contoso", "Proseware"])
+def test_a_slice_walks_the_accounts_across_chunks_to_the_same_lines(operations, name, monkeypatch):
+    # The layout walks the accounts WALK_CHUNK at a time: chunks of 2 cross many boundaries.
+    monkeypatch.setattr(report.ReportLayout, "WALK_CHUNK", 2)
+    expected = report.affected_rows(operations[name])
+
+    lines = report.ReportLayout(operations[name]).lines()
+
+    assert read_in_pages(lines, 7) == expected
+
+
+def test_a_page_of_a_report_reads_only_as_far_as_its_last_line(demo, django_assert_num_queries, monkeypatch):
+    operation = upgrade(demo, "Contoso Ltd", ESSENTIALS, quantity=15)
+    infos = report.affected_rows(operation, reasons.INFO)
+    monkeypatch.setattr(report.ReportLayout, "WALK_CHUNK", 3)  # the walk reads 3 accounts at a time
+
+    # The counts, the accounts with entries, one chunk of the walk (the 5 lines lie within its
+    # first accounts) and the page's accounts: not one query per account, nor every account.
+    with django_assert_num_queries(4):
+        lines = report.ReportLayout(operation).lines(reasons.INFO)[:5]
+
+    assert lines == infos[:5]
+    assert len(infos) > 5 * 3  # the report goes on far beyond what was read
+
+
 def test_the_upgrades_cover_every_kind_of_line(operations):
     codes = {name: {row.code for row in report.affected_rows(op)} for name, op in operations.items()}
 
