@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from partnercenter import clock
+from subscriptions import catalog_cache
 from subscriptions.models import BillingLine, Offer, OfferPrice, Subscription, add_months
 
 CENT = Decimal("0.01")
@@ -96,7 +97,7 @@ def to_cents(amount: Decimal) -> Decimal:
 
 def monthly_price(offer: Offer, currency: str) -> Decimal:
     """The list price; raises OfferPrice.DoesNotExist when the price list has none."""
-    for price in offer.prices.all():  # uses a prefetch when there is one
+    for price in catalog_cache.offer(offer.pk).prices.all():  # the process's catalog: no query
         if price.currency == currency:
             return price.monthly_price
     raise OfferPrice.DoesNotExist(f"{offer} has no price in {currency}.")

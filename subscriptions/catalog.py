@@ -234,11 +234,27 @@ def _has_rank(offer_model) -> bool:
     return any(field.name == "rank" for field in offer_model._meta.get_fields())
 
 
+def _bump_stamp(apps) -> None:
+    """A new catalog stamp for a write that sends no signal (docs/architecture.md "The catalog
+    cache"): a queryset update, or any write through a migration's historical models."""
+    from subscriptions import catalog_cache
+
+    if apps is None:
+        catalog_cache.bump()
+        return
+    try:
+        model = apps.get_model("subscriptions", "CatalogVersion")
+    except LookupError:
+        return  # before migration 0006, which writes the first stamp itself
+    catalog_cache.bump(model=model)
+
+
 def set_ranks(apps=None) -> None:
     """Give the catalog's offers their rank; offers an admin added keep theirs."""
     Offer = _models(apps)[0]
-    for name, rank in RANKS.items():
-        Offer.objects.filter(name=name).update(rank=rank)
+    with transaction.atomic():
+        if sum(Offer.objects.filter(name=name).update(rank=rank) for name, rank in RANKS.items()):
+            _bump_stamp(apps)
 
 
 def _ensure(model, lookup: dict, values: dict):
@@ -291,4 +307,7 @@ def load_catalog(apps=None) -> dict:
         for source, targets in UPGRADE_PATHS.items():
             for target in targets:
                 UpgradePath.objects.get_or_create(source_offer=offers[source], target_offer=offers[target])
+        # The real models' writes bumped the stamp through their signals; historical ones send none.
+        if apps is not None:
+            _bump_stamp(apps)
         return offers

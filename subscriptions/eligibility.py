@@ -1,8 +1,9 @@
 """Which offers a subscription may be upgraded to, and why not the others (docs/domain.md §4).
 
 Side-effect free: it only reads. A whole page of subscriptions is answered with a fixed number
-of queries (one per kind of fact: customers, paths, holdings, grants, offers with their plans
-and prices), whatever the page size; `upgrade_options` is the page of one.
+of queries (one per kind of fact: customers, holdings, grants; the catalog's offers, plans,
+prices and paths come from `catalog_cache`, one stamp query when the process has them),
+whatever the page size; `upgrade_options` is the page of one.
 
 The eligibility of a subscription depends on the viewing partner only through the grant of the
 partner that sold it (`sold_by`): channels in reasons are relative to that partner.
@@ -10,14 +11,14 @@ partner that sold it (`sold_by`): channels in reasons are relative to that partn
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from customers.models import Customer, DelegatedAdminGrant
 from partnercenter import clock
-from subscriptions import reasons
-from subscriptions.models import Offer, Operation, ServicePlan, Subscription, UpgradePath, channel
+from subscriptions import catalog_cache, reasons
+from subscriptions.models import Offer, Operation, ServicePlan, Subscription, channel
 from subscriptions.reasons import Reason
 from subscriptions.service_changes import ServiceComparison, compare_services
 
@@ -59,17 +60,9 @@ class _Facts:
         customer_ids = {s.customer_id for s in subscriptions}
         self.customers = Customer.objects.in_bulk(customer_ids)
 
-        self.paths: dict[int, list[int]] = defaultdict(list)
-        # Unordered reads (`.order_by()`): the models' default orderings would join other tables
-        # only to sort rows that are grouped or sorted here anyway.
-        for source_id, target_id in (
-            UpgradePath.objects.filter(source_offer_id__in={s.offer_id for s in subscriptions})
-            .order_by()
-            .values_list("source_offer_id", "target_offer_id")
-        ):
-            self.paths[source_id].append(target_id)
-
         grouped: dict[tuple[int, int, int | None], set[int]] = defaultdict(set)
+        # Unordered (`.order_by()`): the default ordering would join other tables only to sort
+        # rows that are grouped here anyway.
         for pk, customer_id, offer_id, sold_by_id in (
             Subscription.objects.filter(customer_id__in=customer_ids, status=Subscription.Status.ACTIVE)
             .order_by()
@@ -89,13 +82,12 @@ class _Facts:
             )
         }
 
+        # The catalog as the process keeps it: shared by every request, so only read.
         offer_ids = {s.offer_id for s in subscriptions} | set(extra_offer_ids)
-        offer_ids |= {target for targets in self.paths.values() for target in targets}
         offer_ids |= {h.offer_id for holdings in self.holdings.values() for h in holdings}
-        self.offers = {
-            offer.pk: offer
-            for offer in Offer.objects.filter(pk__in=offer_ids).prefetch_related("service_plans", "prices")
-        }
+        catalog = catalog_cache.current(needing=offer_ids)
+        self.paths: Mapping[int, tuple[int, ...]] = catalog.paths
+        self.offers: Mapping[int, Offer] = catalog.offers
         self._comparisons: dict[tuple[int, int], ServiceComparison] = {}
         self._families: dict[int, dict[str, list[ServicePlan]]] = {}
 
@@ -156,7 +148,7 @@ class _Facts:
     def _refusals(self, subscription, target, source_offer, customer, monthly_price, grant) -> list[Reason]:
         """Every check of an active subscription that `target` fails (docs/domain.md §4)."""
         found: list[Reason] = []
-        source_paths = self.paths.get(subscription.offer_id, [])
+        source_paths = self.paths.get(subscription.offer_id, ())
         if target.pk not in source_paths:
             found.append(
                 Reason(

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 
-from subscriptions import reasons
+from subscriptions import catalog_cache, reasons
 from subscriptions.models import (
     AffectedAccount,
     LicenseAssignment,
@@ -156,12 +156,13 @@ def errors_for_users(users, target: Subscription) -> dict[int, list[dict]]:
     other_plans = _other_enabled_plans(
         LicenseAssignment.objects.filter(user__in=among).exclude(subscription=target)
     )
-    target_plans = sorted(target.offer.service_plans.all(), key=lambda plan: plan.plan_id)
+    target_offer = catalog_cache.offer(target.offer_id)
+    target_plans = sorted(target_offer.service_plans.all(), key=lambda plan: plan.plan_id)
     errors = {}
     for user in users:
         account = _Account(license_pk=0, user_id=user.pk, usage_location=user.usage_location)
         account.other_plans = other_plans.get(user.pk, [])
-        errors[user.pk] = license_errors(account, target_plans, target.offer.name)
+        errors[user.pk] = license_errors(account, target_plans, target_offer.name)
     return errors
 
 
@@ -198,11 +199,12 @@ def _other_enabled_plans(others) -> dict[int, list[tuple[str, str, str]]]:
         "licenseassignment_id", "serviceplan_id"
     ):
         disabled[license_pk].add(plan_pk)
-    offer_plans = defaultdict(list)
-    for offer_id, plan_pk, family, name in Offer.service_plans.through.objects.filter(
-        offer_id__in={offer_id for _, _, offer_id, _ in others_rows}
-    ).values_list("offer_id", "serviceplan_id", "serviceplan__family", "serviceplan__name"):
-        offer_plans[offer_id].append((plan_pk, family, name))
+    offer_ids = {offer_id for _, _, offer_id, _ in others_rows}
+    offers = catalog_cache.current(needing=offer_ids).offers
+    offer_plans = {
+        offer_id: [(plan.pk, plan.family, plan.name) for plan in offers[offer_id].service_plans.all()]
+        for offer_id in offer_ids
+    }
     plans = defaultdict(list)
     for license_pk, user_id, offer_id, offer_name in others_rows:
         for plan_pk, family, name in offer_plans[offer_id]:

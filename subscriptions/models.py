@@ -191,6 +191,23 @@ class UpgradePath(models.Model):
             )
 
 
+class CatalogVersion(models.Model):
+    """The catalog's version stamp: one row, given a new random token by every catalog edit.
+
+    Each process keeps the catalog it read with the token it read it at
+    (`subscriptions.catalog_cache`, docs/architecture.md "The catalog cache"): another token here
+    means the catalog changed, in this process or another one.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_catalog_version")]
+
+    def __str__(self):
+        return self.token
+
+
 # --- Subscriptions --------------------------------------------------------------------------
 
 

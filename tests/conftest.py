@@ -50,6 +50,17 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cold_catalog_cache():
+    # Every test starts from a process that keeps no catalog: its query counts do not depend on
+    # the tests before it. (The stamp alone keeps a rolled-back test's catalog from being served.)
+    from subscriptions import catalog_cache
+
+    catalog_cache.forget()
+    yield
+    catalog_cache.forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # LocaleMiddleware leaves a French request's language active in the test thread; without
     # this, the tests that follow a French one would read French.

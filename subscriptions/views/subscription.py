@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from partnercenter import clock
 from partnercenter.htmx import render_page, render_page_or_fragment, wants_fragment
 from partnercenter.tenancy import get_subscription_or_404, partner_view
-from subscriptions import eligibility
+from subscriptions import catalog_cache, eligibility
 from subscriptions.forms import LicensedUserSearchForm
 from subscriptions.models import BillingLine, Channel, LicenseAssignment, Operation
 
@@ -83,7 +83,9 @@ def subscription_detail(request, subscription_id: int):
         "assigned_count": subscription.licenses.count(),
         "channel": Channel(subscription.channel_for(request.partner)).label,
         "next_anniversary": subscription.next_anniversary(today),
-        "service_plans": subscription.offer.service_plans.order_by("name"),
+        "service_plans": sorted(
+            catalog_cache.offer(subscription.offer_id).service_plans.all(), key=lambda plan: plan.name
+        ),
         "history": list(history[:SUBSCRIPTION_HISTORY_LIMIT]),
         "history_count": history.count(),
         "billing_lines": list(billing_lines[:SUBSCRIPTION_HISTORY_LIMIT]),

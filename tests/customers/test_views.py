@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from customers.models import DelegatedAdminGrant, PartnerUser
 from partnercenter import clock
+from subscriptions import catalog_cache
 from subscriptions.models import Subscription
 from tests import html
 from tests.factories import (
@@ -60,6 +61,7 @@ def upgradable_subscription(customer, partner, catalog, **fields) -> Subscriptio
 
 
 def count_queries(client, url) -> int:
+    catalog_cache.current()  # warm, as a serving process is; test_catalog_cache.py reads it cold
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import CustomerUser
-from subscriptions import services
+from subscriptions import catalog_cache, services
 from subscriptions.models import LicenseAssignment, Offer, Subscription
 from tests.actors import acting
 from tests.factories import (
@@ -47,6 +47,7 @@ def agent_client(client, agent):
 
 
 def queries_of(client, url: str) -> int:
+    catalog_cache.current()  # warm, as a serving process is; test_catalog_cache.py reads it cold
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from subscriptions import billing, eligibility, reasons, services
+from subscriptions import billing, catalog_cache, eligibility, reasons, services
 from subscriptions.formatting import money
 from subscriptions.license_rules import MOVED
 from subscriptions.models import AffectedAccount, Offer, Operation, Subscription
@@ -299,6 +299,7 @@ def test_the_accounts_list_is_paged_and_its_queries_do_not_grow_with_accounts(wo
     query = {"target_offer": world.offers[E3].pk, "quantity": 120}
 
     def queries(subscription, **extra):
+        catalog_cache.current()  # warm, as a serving process is; test_catalog_cache.py reads it cold
         with CaptureQueriesContext(connection) as captured:
             response = agent_client.get(url(subscription), {**query, **extra}, headers=HTMX)
         assert response.status_code == HTTPStatus.OK
@@ -318,6 +319,7 @@ def test_the_preview_runs_the_same_queries_for_5_and_120_accounts(world, agent_c
     large = world.subscription(ESSENTIALS, quantity=120, users=120, friendly_name="Large")
 
     def queries(subscription):
+        catalog_cache.current()  # warm, as a serving process is; test_catalog_cache.py reads it cold
         with CaptureQueriesContext(connection) as captured:
             agent_client.get(
                 upgrade_url(subscription),
