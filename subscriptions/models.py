@@ -636,6 +636,11 @@ class AffectedAccount(models.Model):
 
     class Meta:
         ordering = ["operation", "user_principal_name"]
+        # The report's order: a page is read from the index up to its last line, not sorted
+        # out of every account of the operation (subscriptions/report.py).
+        indexes = [
+            models.Index(fields=["operation", "user_principal_name", "id"], name="affected_in_report_order")
+        ]
         verbose_name = _("affected account")
         verbose_name_plural = _("affected accounts")
 

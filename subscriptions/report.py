@@ -221,29 +221,38 @@ class ReportLayout:
         return own[kind] + (self._moved_kinds[kind] if pk in self._moved else 0)
 
     def _sequence(self, kind: str):
-        """The accounts with lines of `kind`, in report order: (pk, how many lines)."""
+        """The accounts with lines of `kind`, in report order: an iterator of (pk, how many lines).
+
+        Where moved accounts have lines of `kind`, the first chunk of the walk is read at once,
+        even if the page ends before this kind: a page's queries do not depend on where its
+        lines fall, only on which kinds it shows.
+        """
         if not self._moved_kinds[kind]:  # only accounts with entries have lines of this kind
-            for _upn, pk in self._own_order:
-                if self._own[pk][kind]:
-                    yield pk, self._own[pk][kind]
-            return
+            return ((pk, self._own[pk][kind]) for _upn, pk in self._own_order if self._own[pk][kind])
         # Every moved account has some, and so may an account with entries that was not moved.
         others = [pk for pk, own in self._own.items() if own[kind] and pk not in self._moved]
         having = self._accounts.filter(Q(outcome=AffectedAccount.Outcome.MOVED) | Q(pk__in=others))
-        start = 0
-        while chunk := list(having.values_list("pk", flat=True)[start : start + self.WALK_CHUNK]):
-            for pk in chunk:
-                yield pk, self._lines_of(pk, kind)
-            start += self.WALK_CHUNK
+        first = list(having.values_list("pk", flat=True)[: self.WALK_CHUNK])
+
+        def walk():
+            chunk, start = first, 0
+            while chunk:
+                for pk in chunk:
+                    yield pk, self._lines_of(pk, kind)
+                start += self.WALK_CHUNK
+                chunk = list(having.values_list("pk", flat=True)[start : start + self.WALK_CHUNK])
+
+        return walk()
 
     def _slice(self, kinds: tuple[str, ...], start: int, stop: int) -> list[AffectedRow]:
         wanted = []  # (kind, account pk, first line of the account's kind lines to show, how many)
         offset = 0  # line number where the current kind starts
+        sequences = {kind: self._sequence(kind) for kind in kinds}
         for kind in kinds:
             low, high = max(start - offset, 0), min(stop - offset, self.counts[kind])
             if low < high:
                 line = 0  # line number where the current account's lines start
-                for pk, count in self._sequence(kind):
+                for pk, count in sequences[kind]:
                     if line + count > low:
                         take = min(line + count, high) - low
                         wanted.append((kind, pk, low - line, take))
