@@ -50,7 +50,7 @@ class AccountOutcome:
     # [{"code": ..., "params": {...}}]: the account's own entries, as `AffectedAccount.services`.
     entries: list[dict]
 
-    @property
+    @cached_property  # asked for each account by every count of the plan: worked out once
     def error_code(self) -> str:
         codes = [entry["code"] for entry in self.entries if entry["code"] in reasons.LICENSE_ERROR_CODES]
         return codes[0] if codes else ""
