@@ -54,9 +54,9 @@ class SubscriptionRow:
     is_upgradable: bool
     # The eligible targets' names, shown beside Upgrade now.
     upgrade_targets: tuple[str, ...]
-    # Why not, when the subscription has upgrade paths but nothing eligible: (reason, targets),
-    # each message once.
-    refusals: tuple[tuple[Reason, tuple[str, ...]], ...]
+    # Upgrade paths but nothing eligible: the row links to why (subscriptions:upgrade-reasons),
+    # whose words the popover fetches when it opens; the list builds none of them.
+    has_refusals: bool
     # Beside Upgrade now: the targets that are not possible, hinted with a link to why.
     blocked_targets: tuple[Offer, ...] = ()
     # Add licenses is offered: the subscription is active, the role may change subscriptions and
@@ -72,18 +72,13 @@ class SubscriptionRow:
     ) -> "SubscriptionRow":
         is_upgradable = eligibility.is_upgradable(options)
         may_act = may_change and subscription.is_active
-        grouped: dict[str, tuple[Reason, list[str]]] = {}
-        if options and not is_upgradable:
-            for option in options:
-                for reason in option.reasons:
-                    grouped.setdefault(reason.message, (reason, []))[1].append(option.target_offer.label)
         return cls(
             subscription=subscription,
             channel=Channel(subscription.channel_for(partner)).label,
             next_anniversary=subscription.next_anniversary(today),
             is_upgradable=is_upgradable,
             upgrade_targets=tuple(option.target_offer.label for option in options if option.is_eligible),
-            refusals=tuple((reason, tuple(targets)) for reason, targets in grouped.values()),
+            has_refusals=eligibility.has_refusals(options),
             blocked_targets=tuple(o.target_offer for o in options if not o.is_eligible)
             if is_upgradable
             else (),

@@ -125,12 +125,12 @@ class _Facts:
         monthly_price = self.price(target, currency)
         comparison = self.comparison(subscription.offer_id, target.pk)
         grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
-        if subscription.is_active:
+        if (not_active := status_refusal(subscription)) is None:
             found = self._refusals(subscription, target, source_offer, customer, monthly_price, grant)
         else:
             # Its one reason: any other check would read the situation as if the subscription were
             # still the customer's, and an upgraded-away one "conflicts" with its own successor.
-            found = [Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status})]
+            found = [not_active]
         if grant is not None and not grant.transfers_licenses:
             upgrade_type = Operation.UpgradeType.UPGRADE_ONLY
         else:
@@ -203,6 +203,13 @@ class _Facts:
         return found
 
 
+def status_refusal(subscription: Subscription) -> Reason | None:
+    """The one reason of a subscription that is not active (docs/domain.md §4), or None."""
+    if subscription.is_active:
+        return None
+    return Reason(reasons.SUBSCRIPTION_NOT_ACTIVE, {"status": subscription.status})
+
+
 def selling_partners_grant(subscription: Subscription) -> DelegatedAdminGrant | None:
     """The grant of the partner that sold `subscription` over its customer (one query): what a
     change made on the customer's behalf needs."""
@@ -255,3 +262,19 @@ def evaluate_upgrade(
 def is_upgradable(options: Iterable[UpgradeOption]) -> bool:
     """Any eligible target; the caller adds the role check (`partner_user.may_change`)."""
     return any(option.is_eligible for option in options)
+
+
+def has_refusals(options: Iterable[UpgradeOption]) -> bool:
+    """Upgrade paths, none of them eligible: what "Why can't this be upgraded?" answers."""
+    options = list(options)
+    return bool(options) and not is_upgradable(options)
+
+
+def refusals_by_message(options: Iterable[UpgradeOption]) -> list[tuple[Reason, list[str]]]:
+    """Each refusal in words once, with its first reason (for its links) and the offers it
+    applies to, in the catalog's order: what a list of "Offers concerned" shows."""
+    grouped: dict[str, tuple[Reason, list[str]]] = {}
+    for option in options:
+        for reason in option.reasons:
+            grouped.setdefault(reason.message, (reason, []))[1].append(option.target_offer.label)
+    return list(grouped.values())

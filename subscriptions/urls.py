@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:subscription_id>/licenses/", views.subscription_change_quantity, name="change-quantity"),
     path("<int:subscription_id>/upgrade/", views.subscription_upgrade, name="upgrade"),
     path("<int:subscription_id>/upgrade/accounts/", views.upgrade_accounts, name="upgrade-accounts"),
+    path("<int:subscription_id>/upgrade/reasons/", views.upgrade_reasons, name="upgrade-reasons"),
     path("operations/<int:operation_id>/", views.operation_detail, name="operation"),
     path("operations/<int:operation_id>/affected.csv", views.operation_csv, name="operation-csv"),
     path(

@@ -12,6 +12,7 @@ from subscriptions.views.left_behind import account_assign, account_usage_locati
 from subscriptions.views.operation import operation_csv, operation_detail
 from subscriptions.views.subscription import subscription_detail
 from subscriptions.views.upgrade import subscription_upgrade, upgrade_accounts
+from subscriptions.views.upgrade_reasons import upgrade_reasons
 
 __all__ = [
     "account_assign",
@@ -25,4 +26,5 @@ __all__ = [
     "subscription_detail",
     "subscription_upgrade",
     "upgrade_accounts",
+    "upgrade_reasons",
 ]

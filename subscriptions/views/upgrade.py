@@ -31,15 +31,6 @@ UPGRADE_PAGE_RELATED = (
 OUTCOME_LABELS = dict(AffectedAccount.Outcome.choices)
 
 
-def _grouped_reasons(options) -> list[tuple[reasons.Reason, list[str]]]:
-    """Each refusal message once (with its first reason, for its links), and the offers it applies to."""
-    grouped: dict[str, tuple[reasons.Reason, list[str]]] = {}
-    for option in options:
-        for reason in option.reasons:
-            grouped.setdefault(reason.message, (reason, []))[1].append(option.target_offer.label)
-    return list(grouped.values())
-
-
 def _preview(subscription, form):
     """What Submit would do for the submitted choice, once it names an eligible target and a
     valid quantity; None before."""
@@ -64,7 +55,7 @@ def _upgrade_context(subscription, options, form, *, refusal=None) -> dict:
         "options": options,
         "eligible_options": eligible,
         "refused_options": [option for option in options if not option.is_eligible],
-        "refusal_summary": _grouped_reasons(options) if not eligible else [],
+        "refusal_summary": eligibility.refusals_by_message(options) if not eligible else [],
         # The grant decides it, so it is the same for every target.
         "upgrade_type": eligible[0].upgrade_type if eligible else None,
         "selected_option": form.selected_option() if form.is_bound else None,

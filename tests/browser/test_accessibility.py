@@ -52,6 +52,7 @@ WORDS = {
         "submit": "Submit",
         "report": "Upgrade result",
         "why": "Why can't {} be upgraded?",
+        "offers_concerned": "Offers concerned",
         "error_filter": "Error",
         "quantity": "Quantity",
     },
@@ -65,6 +66,7 @@ WORDS = {
         "submit": "Envoyer",
         "report": "Résultat de la mise à niveau",
         "why": "Pourquoi l’abonnement {} ne peut-il pas être mis à niveau\u202f?",
+        "offers_concerned": "Offres concernées",
         "error_filter": "Erreur",
         "quantity": "Quantité",
     },
@@ -220,7 +222,11 @@ def test_refusals_and_error_pages_have_no_serious_accessibility_violation(scanne
     why = page.get_by_role("button", name=words["why"].format(coho.friendly_name), exact=True)
     why.click()
     expect(why).to_have_attribute("aria-expanded", "true")
+    # Scanned once its reasons have arrived (fetched when it opens).
+    expect(controlled_panel(page, why)).to_contain_text(words["offers_concerned"])
     scanner.scan("why it can't be upgraded, open")
+    page.goto(f"{base}/subscriptions/{coho.pk}/upgrade/reasons/")
+    scanner.scan("why it can't be upgraded, its page")
     page.goto(f"{base}/subscriptions/{coho.pk}/upgrade/")
     scanner.scan("upgrade page, nothing eligible")
 

@@ -292,24 +292,39 @@ def test_an_upgradable_subscription_has_the_info_icon_with_upgrade_now(agent_cli
     assert disclosure.find("button") is button
 
 
-def test_a_subscription_with_paths_but_no_eligible_target_explains_why_without_upgrade_now(
+def test_a_subscription_with_paths_but_no_eligible_target_links_to_why_without_upgrade_now(
     agent_client, partner, catalog
 ):
     customer = CustomerFactory(partner=partner)
     subscription = upgradable_subscription(customer, partner, catalog, friendly_name="Main plan")
     DelegatedAdminGrant.objects.filter(customer=customer).delete()
 
-    content = agent_client.get(detail_url(customer)).content.decode()
+    response = agent_client.get(detail_url(customer))
 
-    assert 'aria-label="Why can\'t Main plan be upgraded?"' in content
-    assert "Why can't this be upgraded?" in content
-    assert "You do not have delegated admin privileges for this customer" in content
-    assert content.count("You do not have delegated admin privileges") == 2, (
-        "one message for all four targets, and one in place of Add licenses"
+    content = response.content.decode()
+    page = html.parse(content)
+    reasons_url = reverse("subscriptions:upgrade-reasons", args=[subscription.pk])
+    # A real link to the reasons' page (no JavaScript), which disclosure.js turns into the button.
+    why = page.find("a", href=reasons_url)
+    assert (why.text, why.attrs["aria_label"]) == (
+        "Why can't this be upgraded?",
+        "Why can't Main plan be upgraded?",
+    )
+    assert "data_disclosure_button" in why.attrs
+    # Its panel is fetched when it first opens: empty but for "Loading…", no reason in words.
+    panel = page.find(id=f"upgrade-reasons-{subscription.pk}")
+    assert (panel.attrs["hx_get"], panel.attrs["hx_trigger"]) == (reasons_url, "disclosure-open once")
+    assert panel.text == "Loading…"
+    assert "Offers concerned" not in content
+    assert "Why this subscription can't be upgraded" not in content
+    assert content.count("You do not have delegated admin privileges") == 1, "only in place of Add licenses"
+    assert (
+        "You do not have delegated admin privileges"
+        in page.find(id=f"license-reasons-{subscription.pk}").text
     )
     assert "Upgrade options for" not in content
     assert "Upgrade now" not in content
-    assert subscription.pk
+    assert [row.has_refusals for row in response.context["rows"]] == [True]
 
 
 def test_a_subscription_without_upgrade_paths_has_no_control(agent_client, partner, catalog):

@@ -108,6 +108,8 @@ TENANCY_REGISTRY: dict[str, Route] = {
     ),
     # The pre-flight's list of accounts, for the same choice as the upgrade form.
     "subscriptions:upgrade-accounts": _subscription_route(),
+    # Why a subscription can't be upgraded: the customer page's popover (htmx) and its page.
+    "subscriptions:upgrade-reasons": _subscription_route(),
     # The subscription page and its "Add licenses" form.
     "subscriptions:detail": _subscription_route(),
     "subscriptions:change-quantity": _subscription_route(

@@ -93,16 +93,20 @@ def customer_page(client, world, language="en"):
     return html.parse(client.get(url, headers={"Accept-Language": language}).content)
 
 
+@pytest.mark.parametrize("headers", [{"HX-Request": "true"}, {}], ids=["popover", "page"])
 @pytest.mark.parametrize(("language", "locale"), [("en", "en-us"), ("fr", "fr-fr")])
-def test_the_customer_page_links_the_request_in_a_new_tab_in_the_pages_language(
-    agent_client, world, language, locale
+def test_why_it_cant_be_upgraded_links_the_request_in_a_new_tab_in_the_pages_language(
+    agent_client, world, language, locale, headers
 ):
+    # The customer page's "Why can't this be upgraded?" fetches these words when it opens; its
+    # link is the same answer as a page.
     DelegatedAdminGrant.objects.filter(pk=world.grant.pk).delete()
     subscription = world.subscription(BUSINESS)
+    url = reverse("subscriptions:upgrade-reasons", args=[subscription.pk])
 
-    panel = customer_page(agent_client, world, language).find(id=f"upgrade-reasons-{subscription.pk}")
+    answer = html.parse(agent_client.get(url, headers={"Accept-Language": language, **headers}).content)
 
-    link = panel.find("a", href=REQUEST_PRIVILEGES.format(locale))
+    link = answer.find("span", class_="reasons").find("a", href=REQUEST_PRIVILEGES.format(locale))
     assert link.attrs["target"] == "_blank"
     assert "noopener" in link.attrs["rel"]
     assert link.find("span", class_="visually-hidden").text
