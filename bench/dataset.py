@@ -11,7 +11,8 @@
 - "small tenants": the same with 10 users, for the fixed part of the query count;
 - what each page at scale is compared with: the same page over a data set just large enough to
   fill it (`FILL` rows, a page's worth): a customer of `FILL` subscriptions, two tenants of
-  `FILL` licensed users (the first upgraded, for its report), and a partner of its own ("Bench
+  `FILL` licensed users (the first, none with a usage location, upgraded: its report fills
+  both its lines and its accounts left behind), and a partner of its own ("Bench
   fill partner", user `bench-fill`) with `FILL` customers and `FILL` entries in its log.
 
 Every name is derived from a number, so a run is the same as the previous one.
@@ -88,7 +89,9 @@ def _users(customer: Customer, count: int, *, no_location_every: int = 0) -> lis
                 customer=customer,
                 display_name=f"User {index:05d}",
                 user_principal_name=f"user{index:05d}@{customer.domain}",
-                usage_location="" if no_location_every and index % no_location_every == 7 else "US",
+                usage_location=""
+                if no_location_every and index % no_location_every == 7 % no_location_every
+                else "US",
             )
             for index in range(count)
         ],
@@ -150,15 +153,20 @@ def customer_with_subscriptions(fabrikam, count: int, today, *, slug: str, name:
     return customer
 
 
-def licensed_tenant(fabrikam, users: int, today, *, slug: str, name: str, offers, plans) -> Tenant:
-    """One Business Premium subscription with `users` licensed users (see the module docstring)."""
+def licensed_tenant(
+    fabrikam, users: int, today, *, slug: str, name: str, offers, plans, located: bool = True
+) -> Tenant:
+    """One Business Premium subscription with `users` licensed users (see the module docstring).
+
+    With `located=False` no user has a usage location: every one is left behind by an upgrade,
+    enough for a 50-account report to fill both its lines and its accounts left behind."""
     customer = _partner_customer(fabrikam, slug, name, today)
     source = _subscription(customer, offers[SOURCE_OFFER], fabrikam, today, quantity=users)
     source.save()
     exchange_holders = max(users // 100, 1)
     exchange = _subscription(customer, offers[EXCHANGE_OFFER], fabrikam, today, quantity=exchange_holders)
     exchange.save()
-    accounts = _users(customer, users, no_location_every=500)
+    accounts = _users(customer, users, no_location_every=500 if located else 1)
     licenses = LicenseAssignment.objects.bulk_create(
         [LicenseAssignment(user=account, subscription=source) for account in accounts], batch_size=BATCH
     )
@@ -206,6 +214,7 @@ def build(*, many: int, few: int, licensed_users: int, copies: int, small_users:
                 name=f"Bench filled tenant {index}",
                 offers=offers,
                 plans=plans,
+                located=index != 0,  # tenant 0's report: every account left behind
             )
         )
     data.fill_user = fill_partner(today, offers=offers, target=data.target_offer)
