@@ -366,6 +366,12 @@ class Subscription(models.Model):
         """Only an active subscription may be upgraded or change its licenses (docs/domain.md §3)."""
         return self.status == self.Status.ACTIVE
 
+    @property
+    def status_label(self) -> str:
+        """The status in words: `get_status_display()` without its copy of the choices per call
+        (it rebuilds a hashable one each time, a cost every row of a list paid)."""
+        return self.Status(self.status).label
+
     def next_anniversary(self, today: datetime.date) -> datetime.date | None:
         """The first billing anniversary after `today`; None when the subscription is not billed,
         i.e. not active (docs/domain.md §3). Every page asks this one rule."""
