@@ -142,3 +142,8 @@ class LicensedUserSearchForm(forms.Form):
                 Q(user__display_name__icontains=query) | Q(user__user_principal_name__icontains=query)
             )
         return licenses
+
+    @property
+    def is_filtering(self) -> bool:
+        """Whether `search` leaves out any license: a query, or one that does not validate."""
+        return not self.is_valid() or bool(self.cleaned_data["q"])

