@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from partnercenter.object_urls import object_url
 from partnercenter.tenancy import get_operation_or_404, partner_view
 from subscriptions import services
 from subscriptions.activity import ACTION_KINDS, describe_action
 from subscriptions.formatting import babel_locale
 from subscriptions.license_rules import MOVED
-from subscriptions.models import LicenseAssignment, Operation
+from subscriptions.models import AffectedAccount, LicenseAssignment, Operation
 
 ACCOUNTS_PER_PAGE = 50
 # The latest changes the section lists; the activity log has every one.
@@ -82,9 +83,13 @@ def left_behind_context(operation, *, page_number) -> dict:
     rows = [
         {
             "account": account,
+            "outcome": AffectedAccount.Outcome(account.outcome).label,
             "licensed": account.user_id in licensed,
             "missing_location": account.user is not None and not account.user.usage_location,
             "token": uuid.uuid4(),
+            # Each row's two actions: reversed once per process, not twice per row.
+            "assign_url": object_url("subscriptions:account-assign", operation.pk, account.pk),
+            "location_url": object_url("subscriptions:account-usage-location", operation.pk, account.pk),
         }
         for account in page.object_list
     ]

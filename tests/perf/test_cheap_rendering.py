@@ -54,3 +54,11 @@ def test_the_time_zones_are_listed_once_per_process():
     assert time_zone_choices() is time_zone_choices()
     assert time_zone_choices()[0] == ("UTC", "UTC")
     assert ("Europe/Paris", "Paris") in dict(time_zone_choices()[1:])["Europe"]
+
+
+@pytest.mark.parametrize("ids", [(1, 2), (42, 9_999), (2_147_483_647, 1)])
+def test_an_object_url_of_two_ids_is_the_reversed_url(ids):
+    from partnercenter.object_urls import object_url as url_of
+
+    for name in ("subscriptions:account-assign", "subscriptions:account-usage-location"):
+        assert url_of(name, *ids) == reverse(name, args=ids)
