@@ -102,6 +102,8 @@ def customer_detail(request, customer_id: int):
         SUBSCRIPTIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     subscriptions = list(page.object_list)
+    for subscription in subscriptions:
+        subscription.customer = customer  # the one already read: eligibility asks for it
     # A role that may not change subscriptions gets no upgrade control at all, not even the
     # reasons, so its page does not pay for the eligibility checks either.
     may_change = request.actor.may_change

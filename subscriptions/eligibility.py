@@ -58,7 +58,11 @@ class _Facts:
     def __init__(self, subscriptions: list[Subscription], *, today: datetime.date, extra_offer_ids=()):
         self.today = today
         customer_ids = {s.customer_id for s in subscriptions}
-        self.customers = Customer.objects.in_bulk(customer_ids)
+        # The customers the subscriptions came with (a page loads them joined), the rest in bulk.
+        customer_field = Subscription._meta.get_field("customer")
+        self.customers = {s.customer_id: s.customer for s in subscriptions if customer_field.is_cached(s)}
+        if missing := customer_ids - self.customers.keys():
+            self.customers |= Customer.objects.in_bulk(missing)
 
         grouped: dict[tuple[int, int, int | None], set[int]] = defaultdict(set)
         # Unordered (`.order_by()`): the default ordering would join other tables only to sort

@@ -229,8 +229,8 @@ def test_a_signed_out_htmx_request_is_sent_to_the_sign_in_page_of_the_customer_p
 
 
 # The session, the user with their partner, the subscription (customer, offer and successor
-# joined), the catalog's version stamp, and eligibility's bulk reads: customers, holdings, grants.
-REASONS_QUERIES = 7
+# joined), the catalog's version stamp, and eligibility's bulk reads: holdings and grants.
+REASONS_QUERIES = 6
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
