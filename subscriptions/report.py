@@ -81,7 +81,7 @@ def _account_entries(account: AffectedAccount, operation: Operation, target_name
 _OUTCOME_LABELS = dict(AffectedAccount.Outcome.choices)
 
 
-def _account_rows(account: AffectedAccount, operation: Operation, target_name: str) -> list[AffectedRow]:
+def account_rows(account: AffectedAccount, operation: Operation, target_name: str) -> list[AffectedRow]:
     """An account's lines of every kind, in the order they are listed."""
     outcome = str(_OUTCOME_LABELS.get(account.outcome, account.outcome))
     return [
@@ -98,7 +98,7 @@ def _account_rows(account: AffectedAccount, operation: Operation, target_name: s
     ]
 
 
-def _target_name(operation: Operation) -> str:
+def target_offer_name(operation: Operation) -> str:
     return operation.target_offer.label if operation.target_offer_id else ""
 
 
@@ -136,33 +136,35 @@ def shared_facts(operation: Operation) -> tuple[list[str], list[tuple[str, str]]
 def affected_rows(operation: Operation, kind: str | None = None) -> list[AffectedRow]:
     """One line per account and service: errors, then actions, then infos; by UPN within each.
 
-    With `kind`, only the lines of that kind.
+    With `kind`, only the lines of that kind. The whole report at once, in memory: the page and
+    the CSV read theirs a part at a time (`ReportLayout`, subscriptions/report_csv.py).
     """
-    target_name = _target_name(operation)
+    target_name = target_offer_name(operation)
     rows = []
     for account in operation.affected_accounts.order_by("user_principal_name", "pk"):
-        rows.extend(row for row in _account_rows(account, operation, target_name) if kind in (None, row.kind))
+        rows.extend(row for row in account_rows(account, operation, target_name) if kind in (None, row.kind))
     rank = {kind: index for index, kind in enumerate(KINDS)}
     # sorted() is stable: within a kind and an account, the entries keep their listed order.
     return sorted(rows, key=lambda row: (rank[row.kind], row.user_principal_name))
 
 
+def csv_cells(row: AffectedRow) -> list[str]:
+    """A line's cells, in the order of `CSV_COLUMNS`."""
+    return [
+        row.account_name,
+        row.user_principal_name,
+        row.service,
+        row.outcome,
+        row.kind_label,
+        row.code,
+        row.message,
+    ]
+
+
 def write_csv(rows, file) -> None:
-    """The report as CSV (subscriptions/exports.py), headers in the active language (`file` is
-    any text stream)."""
-    cells = (
-        [
-            row.account_name,
-            row.user_principal_name,
-            row.service,
-            row.outcome,
-            row.kind_label,
-            row.code,
-            row.message,
-        ]
-        for row in rows
-    )
-    file.writelines(exports.csv_lines(CSV_COLUMNS, cells))
+    """`rows` as CSV (subscriptions/exports.py), headers in the active language (`file` is any
+    text stream); the download streams its rows instead (subscriptions/report_csv.py)."""
+    file.writelines(exports.csv_lines(CSV_COLUMNS, map(csv_cells, rows)))
 
 
 # --- One page of the report ----------------------------------------------------------------
@@ -264,11 +266,11 @@ class ReportLayout:
         if not wanted:
             return []
         loaded = self.operation.affected_accounts.in_bulk({pk for _, pk, _, _ in wanted})
-        target_name = _target_name(self.operation)
+        target_name = target_offer_name(self.operation)
         rows = []
         for kind, pk, skip, take in wanted:
             of_kind = [
-                row for row in _account_rows(loaded[pk], self.operation, target_name) if row.kind == kind
+                row for row in account_rows(loaded[pk], self.operation, target_name) if row.kind == kind
             ]
             rows.extend(of_kind[skip : skip + take])
         return rows

@@ -168,7 +168,7 @@ def test_the_report_and_its_csv_speak_french(demo_client, contoso_upgrade):
 
     response = demo_client.get(reverse("subscriptions:operation-csv", args=[contoso_upgrade.pk]), **FRENCH)
     # French Excel separates with ";" (subscriptions/exports.py); the BOM says UTF-8.
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header, *rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert header[0] == "Nom du compte"
     assert rows, "Contoso's upgrade affects accounts"
     assert {row[4] for row in rows} <= {"Erreur", "Action", "Information"}

@@ -488,7 +488,7 @@ def test_the_csv_has_every_row_with_the_operation_in_its_file_name(agent_client,
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="operation-{operation.pk}-affected-accounts.csv"' in response["Content-Disposition"]
-    header, *exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, *exported = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert header == [str(column) for column in report.CSV_COLUMNS]
     assert [(line[1], line[5]) for line in exported] == [(row.user_principal_name, row.code) for row in rows]
 
