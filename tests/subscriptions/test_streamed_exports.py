@@ -188,8 +188,8 @@ def test_the_report_csv_sends_its_first_lines_before_reading_the_last_accounts(
     assert len(parsed([first, rest])) == report.ReportLayout(operation).counts["info"] + 1
 
 
-# The request's own (session, user, partner user, partner, the operation), before any account.
-FIXED_QUERIES = 5
+# The request's own (the session, the user with their partner, the operation), before any account.
+FIXED_QUERIES = 3
 
 
 @pytest.mark.parametrize("accounts", [PAGE + 10, 3 * PAGE + 10])
