@@ -1,12 +1,12 @@
 """The signed-in user of a request, with their partner membership and partner, in one query.
 
 Every partner page needs all three (`partner_view`, the page header), and it is the one read
-every signed-in request makes, so it is written as one statement built once per process:
-Django's `ModelBackend.get_user` reads the user alone and leaves two more queries to each
-request, and compiling the joined query through the ORM on every request cost ten times what
-running it does (`make bench`, BENCHMARKS.md). The instances are made with `Model.from_db`, as
-the ORM makes them. A staff account with no partner user (the Django admin's) gets none,
-without a query. Signing in is unchanged: django-axes' backend, then this one.
+every signed-in request makes, so it is one statement built once per process
+(docs/decisions/0007): Django's `ModelBackend.get_user` reads the user alone and leaves two
+more queries to each request, and compiling the joined query through the ORM on every request
+cost ten times what running it does. The instances are made with `Model.from_db`, as the ORM
+makes them. A staff account with no partner user (the Django admin's) gets none, without a
+query. Signing in is unchanged: django-axes' backend, then this one.
 """
 
 from functools import cache

@@ -1,7 +1,7 @@
 """Django's database sessions, read with one statement built once per process.
 
 Each signed-in request reads its session first; through the ORM, building that query cost more
-than running it (`make bench`, BENCHMARKS.md). Writing, expiry and everything else are Django's.
+than running it (docs/decisions/0007). Writing, expiry and everything else are Django's.
 """
 
 from functools import cache
