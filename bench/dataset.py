@@ -260,32 +260,11 @@ def upgrade(tenant: Tenant, data: BenchData) -> Operation:
 def log_attempts(data: BenchData, count: int) -> int:
     """`count` refused upgrade attempts in Fabrikam's log (the activity log's size), in bulk.
 
-    What a busy partner's log accumulates: attempts on the big customer's suspended
-    subscriptions, refused because they are not active, one an hour going back in time.
+    Attempts on the big customer's suspended subscriptions, refused because they are not active.
     """
     suspended = list(data.many.subscriptions.filter(status=Subscription.Status.SUSPENDED))
-    fabrikam = Partner.objects.get(name=FABRIKAM)
-    now = clock.now()
-    Operation.objects.bulk_create(
-        [
-            Operation(
-                kind=Operation.Kind.UPGRADE,
-                result=Operation.Result.REFUSED,
-                created_at=now - datetime.timedelta(hours=index + 1),
-                actor=data.demo_user,
-                partner=fabrikam,
-                customer=data.many,
-                subscription=suspended[index % len(suspended)],
-                target_offer=data.target_offer,
-                previous_quantity=suspended[index % len(suspended)].quantity,
-                quantity=suspended[index % len(suspended)].quantity,
-                reason_code="subscription_not_active",
-                reason_params={"status": "suspended"},
-            )
-            for index in range(count)
-        ],
-        batch_size=BATCH,
-    )
+    attempted = [suspended[index % len(suspended)] for index in range(count)]
+    refused_attempts(attempted, actor=data.demo_user, target=data.target_offer)
     return count
 
 
@@ -301,22 +280,31 @@ def fill_partner(today, *, offers, target) -> object:
         customer = _partner_customer(partner, f"fill{index:02d}", f"Fill customer {index:02d}", today)
         subscriptions.append(_subscription(customer, offer, partner, today, quantity=5))
     Subscription.objects.bulk_create(subscriptions)
+    refused_attempts(subscriptions, actor=user, target=target)
+    return user
+
+
+def refused_attempts(subscriptions, *, actor, target) -> None:
+    """One refused upgrade attempt per subscription of `subscriptions` (which may repeat), by
+    `actor` of its seller, one an hour going back in time: what a busy partner's log holds."""
     now = clock.now()
     Operation.objects.bulk_create(
-        Operation(
-            kind=Operation.Kind.UPGRADE,
-            result=Operation.Result.REFUSED,
-            created_at=now - datetime.timedelta(hours=index + 1),
-            actor=user,
-            partner=partner,
-            customer=subscription.customer,
-            subscription=subscription,
-            target_offer=target,
-            previous_quantity=subscription.quantity,
-            quantity=subscription.quantity,
-            reason_code="subscription_not_active",
-            reason_params={"status": "suspended"},
-        )
-        for index, subscription in enumerate(subscriptions)
+        [
+            Operation(
+                kind=Operation.Kind.UPGRADE,
+                result=Operation.Result.REFUSED,
+                created_at=now - datetime.timedelta(hours=index + 1),
+                actor=actor,
+                partner_id=subscription.sold_by_id,
+                customer_id=subscription.customer_id,
+                subscription=subscription,
+                target_offer=target,
+                previous_quantity=subscription.quantity,
+                quantity=subscription.quantity,
+                reason_code="subscription_not_active",
+                reason_params={"status": "suspended"},
+            )
+            for index, subscription in enumerate(subscriptions)
+        ],
+        batch_size=BATCH,
     )
-    return user

@@ -44,7 +44,7 @@ class Page:
     key: str
     label: Callable  # (bench) -> str
     url: Callable  # (bench) -> str, or None when this checkout has no such page
-    limit: dict = None  # noqa: RUF009 (a constant dict, never mutated)
+    limit: dict  # CORE or OTHER: the ratio allowed over the floor, by database
     floor: str = "signed-in"
     filled: str | None = None  # key of the same page just filled
     user: str = "demo"
@@ -59,19 +59,12 @@ def _url(name: str, *args) -> Callable:
     return lambda bench: bench.url(name, *(arg(bench) if callable(arg) else arg for arg in args))
 
 
-def _upgrade_query(tenant: str) -> Callable:
+def _with_upgrade_choice(name: str, tenant: str) -> Callable:
+    """A page of `tenant`'s subscription asked for the upgrade to E3 of every licensed user."""
+
     def url(bench):
         source = bench.tenant(tenant)
-        base = bench.url("subscriptions:upgrade", source.subscription.pk)
-        return f"{base}?target_offer={bench.data.target_offer.pk}&quantity={source.users}"
-
-    return url
-
-
-def _accounts_query(tenant: str) -> Callable:
-    def url(bench):
-        source = bench.tenant(tenant)
-        base = bench.url("subscriptions:upgrade-accounts", source.subscription.pk)
+        base = bench.url(name, source.subscription.pk)
         return f"{base}?target_offer={bench.data.target_offer.pk}&quantity={source.users}"
 
     return url
@@ -137,7 +130,7 @@ PAGES = [
     Page(
         "billing",
         lambda b: f"billing preview fragment (htmx, {b.sizes.licensed_users:,} users)",
-        _upgrade_query("large"),
+        _with_upgrade_choice("subscriptions:upgrade", "large"),
         CORE,
         filled="billing-filled",
         headers=BILLING,
@@ -145,14 +138,14 @@ PAGES = [
     Page(
         "billing-filled",
         lambda b: f"billing preview fragment (htmx, {FILL} users)",
-        _upgrade_query("filled"),
+        _with_upgrade_choice("subscriptions:upgrade", "filled"),
         CORE,
         headers=BILLING,
     ),
     Page(
         "accounts",
         lambda b: f"pre-flight accounts list (htmx, page 1 of {b.sizes.licensed_users:,})",
-        _accounts_query("large"),
+        _with_upgrade_choice("subscriptions:upgrade-accounts", "large"),
         OTHER,
         filled="accounts-filled",
         headers=HTMX,
@@ -160,7 +153,7 @@ PAGES = [
     Page(
         "accounts-filled",
         lambda b: f"pre-flight accounts list (htmx, {FILL} accounts)",
-        _accounts_query("filled"),
+        _with_upgrade_choice("subscriptions:upgrade-accounts", "filled"),
         OTHER,
         headers=HTMX,
     ),

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.urls import resolve, reverse
 
 from bench import dataset
+from bench.timing import QueryCounter
 from customers.actors import actor_for_partner_user
 from customers.models import Partner, PartnerUser
 from partnercenter import clock
@@ -174,17 +175,6 @@ def _write_log(tenant: dataset.Tenant, user, rows: int, target: Offer) -> None:
 # --- The measures ---------------------------------------------------------------------------
 
 
-class _QueryCounter:
-    """A connection execute wrapper that counts (and keeps no SQL)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def _download(client, url: str):
     """The response's chunks as they come (one, when it is not streamed: an older checkout)."""
     response = client.get(url)
@@ -195,7 +185,7 @@ def _download(client, url: str):
 
 def _timed_pass(client, url: str) -> tuple[float, float, int, int]:
     """(first byte ms, total ms, bytes, queries) of one download, each chunk dropped once counted."""
-    counter, size, first_byte = _QueryCounter(), 0, None
+    counter, size, first_byte = QueryCounter(), 0, None
     with connection.execute_wrapper(counter):
         start = time.perf_counter()
         for chunk in _download(client, url):

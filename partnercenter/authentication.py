@@ -18,17 +18,17 @@ from django.db import connections, router
 from customers.models import Partner, PartnerUser
 
 
-def _columns(model):
-    return [field.attname for field in model._meta.concrete_fields]
+def _columns(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 @cache
-def _statement(vendor: str) -> str:
+def _statement(alias: str) -> str:
     user_model = get_user_model()
-    quote = connections[router.db_for_read(user_model)].ops.quote_name
+    quote = connections[alias].ops.quote_name
 
-    def select(model, alias):
-        return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+    def select(model, table_alias):
+        return ", ".join(f"{table_alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
     user_table, user_pk = quote(user_model._meta.db_table), quote(user_model._meta.pk.column)
     member_table, partner_table = quote(PartnerUser._meta.db_table), quote(Partner._meta.db_table)
@@ -44,24 +44,29 @@ def _statement(vendor: str) -> str:
     )
 
 
+@cache
+def _row_layout() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The columns of the user, the partner user and the partner, in the statement's order."""
+    return _columns(get_user_model()), _columns(PartnerUser), _columns(Partner)
+
+
 def signed_in_user(user_id):
     """The user `user_id` with `partner_user` and its `partner` joined in; None if no such user."""
     user_model = get_user_model()
     alias = router.db_for_read(user_model)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor), [user_model._meta.pk.to_python(user_id)])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_statement(alias), [user_model._meta.pk.to_python(user_id)])
         row = cursor.fetchone()
     if row is None:
         return None
-    user_columns, member_columns = _columns(user_model), _columns(PartnerUser)
-    user = user_model.from_db(alias, user_columns, row[: len(user_columns)])
-    member_row = row[len(user_columns) : len(user_columns) + len(member_columns)]
-    if member_row[0] is None:  # no partner user: cached as absent, so asking costs no query
+    user_columns, member_columns, partner_columns = _row_layout()
+    member_start, partner_start = len(user_columns), len(user_columns) + len(member_columns)
+    user = user_model.from_db(alias, user_columns, row[:member_start])
+    if row[member_start] is None:  # no partner user: cached as absent, so asking costs no query
         user_model.partner_user.related.set_cached_value(user, None)
         return user
-    member = PartnerUser.from_db(alias, member_columns, member_row)
-    member.partner = Partner.from_db(alias, _columns(Partner), row[len(user_columns) + len(member_columns) :])
+    member = PartnerUser.from_db(alias, member_columns, row[member_start:partner_start])
+    member.partner = Partner.from_db(alias, partner_columns, row[partner_start:])
     user.partner_user = member
     return user
 
