@@ -63,10 +63,21 @@ def time_zone_choices() -> tuple:
     )
 
 
+# Tenant ids derive from what names the tenant, so that every `seed_demo` gives the same ones
+# and integrators' scripts keep their ids across a re-seed (docs/api.md).
+TENANT_NAMESPACE = uuid.UUID("5f0c4a52-7d1e-4c8e-9a43-0e2b6f1d9c70")
+
+
+def tenant_id_for(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(TENANT_NAMESPACE, f"{kind}:{key}")
+
+
 class Partner(models.Model):
     """A Cloud Solution Provider reseller."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Partner Center's `partnerId`; set from the name when first saved.
+    tenant_id = models.UUIDField(_("tenant id"), unique=True, editable=False)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -82,6 +93,11 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.tenant_id is None:
+            self.tenant_id = tenant_id_for("partner", self.name)
+        super().save(*args, **kwargs)
 
 
 class PartnerUser(models.Model):
@@ -150,6 +166,8 @@ class Customer(models.Model):
     domain = models.CharField(_("primary domain"), max_length=253, unique=True)
     market = models.CharField(_("market"), max_length=2, help_text=_("Country code, e.g. US, IN, FR."))
     created_at = models.DateTimeField(_("created"), default=clock.now)
+    # Partner Center's customer tenant id, in its API's paths; set from the domain when first saved.
+    tenant_id = models.UUIDField(_("tenant id"), unique=True, editable=False)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -165,6 +183,11 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.tenant_id is None:
+            self.tenant_id = tenant_id_for("customer", self.domain)
+        super().save(*args, **kwargs)
 
     @property
     def currency(self) -> str:

@@ -29,6 +29,7 @@ from customers.models import (
     Partner,
     PartnerUser,
     ResellerRelationship,
+    tenant_id_for,
 )
 from partnercenter import clock
 from subscriptions.catalog import load_catalog
@@ -196,16 +197,16 @@ def seed_scale(count: int, *, today: datetime.date | None = None) -> int:
     offers = {offer.name: offer for offer in Offer.objects.filter(name__in=SCALE_OFFERS)}
     domains = {SCALE_DOMAIN.format(number=number): number for number in range(1, count + 1)}
     existing = set(Customer.objects.filter(domain__in=domains).values_list("domain", flat=True))
-    numbers = [number for domain, number in domains.items() if domain not in existing]
-    if not numbers:
+    missing = {domain: number for domain, number in domains.items() if domain not in existing}
+    if not missing:
         return 0
 
     customers = Customer.objects.bulk_create(
-        [
-            Customer(
-                name=SCALE_NAME.format(number=number), domain=SCALE_DOMAIN.format(number=number), market="US"
+        [  # bulk_create skips save(), which sets the tenant id
+            Customer(name=name, domain=domain, market="US", tenant_id=tenant_id_for("customer", domain))
+            for domain, name in (
+                (domain, SCALE_NAME.format(number=number)) for domain, number in missing.items()
             )
-            for number in numbers
         ],
         batch_size=SCALE_BATCH_SIZE,
     )
@@ -224,7 +225,7 @@ def seed_scale(count: int, *, today: datetime.date | None = None) -> int:
     )
 
     users, subscriptions, licensed = [], [], []  # licensed: (user position, subscription position)
-    for number, customer in zip(numbers, customers, strict=True):
+    for number, customer in zip(missing.values(), customers, strict=True):
         rng = random.Random(f"scale-customer-{number}")
         chosen = rng.sample(SCALE_OFFERS, rng.randint(1, len(SCALE_OFFERS)))
         user_count = rng.randint(5, 50)
