@@ -46,8 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_htmx",
+    # In INSTALLED_APPS so that its docs page loads Swagger UI from its own static files, not a CDN.
+    "ninja",
     "customers",
     "subscriptions",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/ only: the language from X-Locale, Partner Center's headers, its error envelope.
+    "api.middleware.api_headers",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,6 +175,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+
+# The REST API (docs/api.md): how long a rotated client secret keeps working beside the new one.
+API_SECRET_OVERLAP_SECONDS = env.int("API_SECRET_OVERLAP_SECONDS", default=3600)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "partnercenter.lockout.client_ip_address"
 AXES_USERNAME_CALLABLE = "partnercenter.lockout.attempted_username"

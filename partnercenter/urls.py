@@ -25,6 +25,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     # The benchmark's floor (`make bench`): the same middleware as every page, nothing else.
     path("_hello/", hello, name="hello"),
     # ... and the floor of a signed-in page: the partner's session, user and header.

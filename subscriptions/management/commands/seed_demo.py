@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from api import demo as api_demo
 from subscriptions import demo, demo_data
 
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         if reset:
             demo.reset_demo()
         demo.seed_demo()
+        api_demo.seed_api_applications()
         added = demo.seed_scale(scale) if scale else 0
         if options["verbosity"] >= 1:
             self._print_summary(scale=scale, added=added)
@@ -90,3 +92,12 @@ class Command(BaseCommand):
                 + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
         self.stdout.write(_("Django admin: %(url)s") % {"url": site_url.rstrip("/") + reverse("admin:index")})
+        self.stdout.write("")
+        self.stdout.write(
+            _("REST API at %(url)s (token: POST %(token)s, client credentials):")
+            % {"url": site_url + "api/docs", "token": site_url + "api/oauth2/token"}
+        )
+        for application in api_demo.DEMO_APPLICATIONS:
+            self.stdout.write(
+                f"  {application.client_id}  {application.secret}  {application.partner}  {application.role}"
+            )

@@ -1,0 +1,82 @@
+"""Partner Center's error envelope, for every error the API answers (docs/api.md).
+
+`{"code", "description", "data", "source"}`: `code` is Partner Center's number where it has one,
+else the HTTP status; `description` is in the request's language.
+"""
+
+from http import HTTPStatus
+
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, ValidationError
+
+SOURCE = "PartnerFD"
+INVALID_INPUT = 800002
+SUBSCRIPTION_NOT_FOUND = 20003
+# What a missing, unknown or expired bearer token is told to do (RFC 6750 §3).
+BEARER_CHALLENGE = 'Bearer realm="partnercenter", error="invalid_token"'
+
+
+class ApiError(Exception):
+    """An answer in the envelope, raised from anywhere under an endpoint."""
+
+    def __init__(self, status: int, code: int, description: str, data: list | None = None):
+        super().__init__(description)
+        self.status, self.code, self.description, self.data = status, code, description, data or []
+
+
+def envelope(status: int, code: int, description: str, data: list | None = None) -> JsonResponse:
+    body = {"code": code, "description": description, "data": data or [], "source": SOURCE}
+    return JsonResponse(body, status=status)
+
+
+def not_found() -> JsonResponse:
+    return envelope(HTTPStatus.NOT_FOUND, HTTPStatus.NOT_FOUND, _("The resource was not found."))
+
+
+def as_envelope(response, method: str):
+    """Django's own answers to an unknown path or method under /api/, in the envelope; others
+    unchanged."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response
+    if response.status_code == HTTPStatus.NOT_FOUND:
+        return not_found()
+    if response.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        answer = envelope(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            _("The method %(method)s is not allowed on this resource.") % {"method": method},
+        )
+        answer["Allow"] = response.get("Allow", "")
+        return answer
+    return response
+
+
+def install(api) -> None:
+    """The API's exception handlers: every error it answers is in the envelope."""
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return envelope(exc.status, exc.code, exc.description, exc.data)
+
+    @api.exception_handler(Http404)
+    def http_404(request, exc):
+        return not_found()
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        response = envelope(
+            HTTPStatus.UNAUTHORIZED,
+            HTTPStatus.UNAUTHORIZED,
+            _("A valid bearer token is required: ask /api/oauth2/token for one."),
+        )
+        response["WWW-Authenticate"] = BEARER_CHALLENGE
+        return response
+
+    @api.exception_handler(ValidationError)
+    def invalid_input(request, exc: ValidationError):
+        data = [
+            ".".join(str(part) for part in error.get("loc", ())) + ": " + str(error.get("msg", ""))
+            for error in exc.errors
+        ]
+        return envelope(HTTPStatus.BAD_REQUEST, INVALID_INPUT, _("The request is not valid."), data)

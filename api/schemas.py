@@ -1,0 +1,64 @@
+"""The wire format: Partner Center's resources, camelCase, as pydantic schemas (docs/api.md).
+
+The names are the JSON keys themselves, so that the OpenAPI document, the code and the wire
+read the same. Every resource carries `attributes.objectType`; every date is a UTC date-time.
+"""
+
+# ruff: noqa: N815 (mixedCase names: they are Partner Center's JSON keys)
+from uuid import UUID
+
+from ninja import Schema
+
+
+class Attributes(Schema):
+    objectType: str
+
+
+class LinkHeader(Schema):
+    key: str
+    value: str
+
+
+class Link(Schema):
+    uri: str
+    method: str = "GET"
+    headers: list[LinkHeader] = []
+
+
+class CollectionLinks(Schema):
+    self: Link
+    next: Link | None = None
+
+
+class CompanyProfile(Schema):
+    tenantId: UUID
+    domain: str
+    companyName: str
+    attributes: Attributes
+
+
+class ResourceLinks(Schema):
+    self: Link
+
+
+class Customer(Schema):
+    id: UUID
+    companyProfile: CompanyProfile
+    relationshipToPartner: str
+    allowDelegatedAccess: bool
+    links: ResourceLinks
+    attributes: Attributes
+
+
+class CustomerCollection(Schema):
+    totalCount: int
+    items: list[Customer]
+    links: CollectionLinks
+    attributes: Attributes
+
+
+class ErrorEnvelope(Schema):
+    code: int
+    description: str
+    data: list[str] = []
+    source: str
