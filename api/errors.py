@@ -25,6 +25,15 @@ class ApiError(Exception):
         self.status, self.code, self.description, self.data = status, code, description, data or []
 
 
+def subscription_not_found(subscription_id) -> ApiError:
+    """Partner Center's 20003: also for another partner's subscription (never a 403)."""
+    return ApiError(
+        HTTPStatus.NOT_FOUND,
+        SUBSCRIPTION_NOT_FOUND,
+        _("Subscription with id %(id)s not found.") % {"id": subscription_id},
+    )
+
+
 def envelope(status: int, code: int, description: str, data: list | None = None) -> JsonResponse:
     body = {"code": code, "description": description, "data": data or [], "source": SOURCE}
     return JsonResponse(body, status=status)

@@ -5,6 +5,7 @@ read the same. Every resource carries `attributes.objectType`; every date is a U
 """
 
 # ruff: noqa: N815 (mixedCase names: they are Partner Center's JSON keys)
+from datetime import datetime
 from uuid import UUID
 
 from ninja import Schema
@@ -62,3 +63,34 @@ class ErrorEnvelope(Schema):
     description: str
     data: list[str] = []
     source: str
+
+
+class SubscriptionAttributes(Schema):
+    etag: str
+    objectType: str
+
+
+class Subscription(Schema):
+    id: UUID
+    offerId: str
+    offerName: str
+    friendlyName: str
+    quantity: int
+    unitType: str
+    creationDate: datetime
+    effectiveStartDate: datetime
+    commitmentEndDate: datetime
+    status: str
+    autoRenewEnabled: bool
+    billingType: str
+    billingCycle: str
+    partnerId: UUID | None
+    links: ResourceLinks
+    attributes: SubscriptionAttributes
+
+
+class SubscriptionCollection(Schema):
+    totalCount: int
+    items: list[Subscription]
+    links: CollectionLinks
+    attributes: Attributes

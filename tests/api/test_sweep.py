@@ -11,6 +11,7 @@ from django.test import Client
 
 from api.urls import api
 from customers.models import Customer
+from subscriptions.models import Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,23 @@ def _customer(own: bool):
     return ids
 
 
+def _subscription(own: bool):
+    def ids(demo) -> dict:
+        partner = demo.fabrikam if own else demo.northwind
+        subscription = (
+            Subscription.objects.in_scope_of(partner)
+            .exclude(customer__in=[] if own else Customer.objects.for_partner(demo.fabrikam))
+            .select_related("customer")
+            .first()
+        )
+        return {
+            "customer_tenant_id": subscription.customer.tenant_id,
+            "subscription_id": subscription.subscription_id,
+        }
+
+    return ids
+
+
 def _none(demo) -> dict:
     return {}
 
@@ -40,6 +58,11 @@ def _none(demo) -> dict:
 REGISTRY = {
     ("get", "/api/v1/customers"): (_none, None),
     ("get", "/api/v1/customers/{customer_tenant_id}"): (_customer(True), _customer(False)),
+    ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions"): (_customer(True), _customer(False)),
+    ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions/{subscription_id}"): (
+        _subscription(True),
+        _subscription(False),
+    ),
 }
 
 
