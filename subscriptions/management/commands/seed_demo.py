@@ -78,26 +78,30 @@ class Command(BaseCommand):
             )
 
     def _print_logins(self, *, site_url):
-        headers = (_("User"), _("Password"), _("Partner"), _("Role"))
-        rows = [
-            (login.username, login.password, login.partner or _("(Django admin)"), login.role)
-            for login in [*demo_data.LOGINS, demo_data.SUPERUSER]
-        ]
-        widths = [max(len(str(row[column])) for row in [headers, *rows]) for column in range(len(headers))]
         self.stdout.write("")
         self.stdout.write(_("Sign in at %(url)s with:") % {"url": site_url})
-        for row in [headers, *rows]:
-            self.stdout.write(
-                "  "
-                + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            )
+        self._print_table(
+            (_("User"), _("Password"), _("Partner"), _("Role")),
+            [
+                (login.username, login.password, login.partner or _("(Django admin)"), login.role)
+                for login in [*demo_data.LOGINS, demo_data.SUPERUSER]
+            ],
+        )
         self.stdout.write(_("Django admin: %(url)s") % {"url": site_url.rstrip("/") + reverse("admin:index")})
         self.stdout.write("")
         self.stdout.write(
             _("REST API at %(url)s (token: POST %(token)s, client credentials):")
             % {"url": site_url + "api/docs", "token": site_url + "api/oauth2/token"}
         )
-        for application in api_demo.DEMO_APPLICATIONS:
+        self._print_table(
+            (_("Client id"), _("Client secret"), _("Partner"), _("Role")),
+            [(app.client_id, app.secret, app.partner, app.role) for app in api_demo.DEMO_APPLICATIONS],
+        )
+
+    def _print_table(self, headers, rows):
+        widths = [max(len(str(row[column])) for row in [headers, *rows]) for column in range(len(headers))]
+        for row in [headers, *rows]:
             self.stdout.write(
-                f"  {application.client_id}  {application.secret}  {application.partner}  {application.role}"
+                "  "
+                + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
