@@ -4,11 +4,14 @@
 else the HTTP status; `description` is in the request's language.
 """
 
+import logging
 from http import HTTPStatus
 
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+logger = logging.getLogger(__name__)
 
 SOURCE = "PartnerFD"
 INVALID_INPUT = 800002
@@ -31,6 +34,12 @@ def subscription_not_found(subscription_id) -> ApiError:
         HTTPStatus.NOT_FOUND,
         SUBSCRIPTION_NOT_FOUND,
         _("Subscription with id %(id)s not found.") % {"id": subscription_id},
+    )
+
+
+def read_only() -> ApiError:
+    return ApiError(
+        HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN, _("This application's role may only read, not change.")
     )
 
 
@@ -81,6 +90,23 @@ def install(api) -> None:
         )
         response["WWW-Authenticate"] = BEARER_CHALLENGE
         return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        # ninja's own refusals (a body that is not JSON, ...): its words go in `data`.
+        if exc.status_code == HTTPStatus.BAD_REQUEST:
+            return envelope(HTTPStatus.BAD_REQUEST, INVALID_INPUT, _("The request is not valid."), [str(exc)])
+        return envelope(exc.status_code, exc.status_code, str(exc))
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        # The engine has logged a failed attempt and its traceback; the caller gets the envelope.
+        logger.exception("API request failed: %s %s", request.method, request.path)
+        return envelope(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            _("Something went wrong on our side; nothing was changed. Try again."),
+        )
 
     @api.exception_handler(ValidationError)
     def invalid_input(request, exc: ValidationError):

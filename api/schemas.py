@@ -94,3 +94,86 @@ class SubscriptionCollection(Schema):
     items: list[Subscription]
     links: CollectionLinks
     attributes: Attributes
+
+
+class Offer(Schema):
+    id: str
+    name: str
+    description: str
+    minimumQuantity: int
+    maximumQuantity: int
+    rank: int
+    uri: str
+    locale: str
+    country: str
+    isAddOn: bool
+    isAvailableForPurchase: bool
+    billing: str
+    supportedBillingCycles: list[str]
+    isAutoRenewable: bool
+    isTrial: bool
+    upgradeTargetOffers: list[str]
+    unitType: str
+    links: ResourceLinks
+    attributes: Attributes
+
+
+class UpgradeError(Schema):
+    code: str
+    description: str
+    additionalDetails: str
+    attributes: Attributes
+
+
+class Upgrade(Schema):
+    targetOffer: Offer
+    upgradeType: str
+    isEligible: bool
+    quantity: int
+    upgradeErrors: list[UpgradeError]
+    attributes: Attributes
+
+
+class UpgradeCollection(Schema):
+    totalCount: int
+    items: list[Upgrade]
+    attributes: Attributes
+
+
+class TargetOfferIn(Schema):
+    id: str
+
+
+class UpgradeIn(Schema):
+    """An item of the upgrade list sent back whole: only the target, the quantity and the type
+    are read (clients echo `upgradeErrors` and the rest: ignored). `acceptUnlicensed` is this
+    app's own: how many licensed accounts the caller accepts to leave without a license;
+    without it, the upgrade goes ahead as asked, as Partner Center's does."""
+
+    targetOffer: TargetOfferIn
+    quantity: int | None = None
+    upgradeType: int | str | None = None
+    acceptUnlicensed: int | None = None
+
+
+class ServiceFault(Schema):
+    code: int
+    description: str
+    data: list[str]
+    source: str
+
+
+class UserLicenseError(Schema):
+    userObjectId: UUID
+    name: str
+    email: str
+    errors: list[ServiceFault]
+
+
+class UpgradeResult(Schema):
+    sourceSubscriptionId: UUID
+    targetSubscriptionId: UUID | None
+    upgradeType: str
+    upgradeErrors: list[UpgradeError]
+    licenseErrors: list[UserLicenseError]
+    attributes: Attributes

@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from api import errors
 from api.auth import BearerToken
 from api.token import token
-from api.v1 import customers, subscriptions
+from api.v1 import customers, subscriptions, upgrades
 
 api = NinjaAPI(
     title="Partner Center (offline)",
@@ -28,6 +28,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/", customers.router)
 api.add_router("/v1/", subscriptions.router)
+api.add_router("/v1/", upgrades.router)
 
 urlpatterns = [
     path("oauth2/token", token, name="oauth2-token"),

@@ -57,9 +57,19 @@ def _subscriptions(request, customer):
     return (
         Subscription.objects.in_scope_of(request.partner)
         .filter(customer=customer)
-        .select_related("offer", "sold_by")
+        .select_related("customer", "offer", "sold_by")
         .order_by("friendly_name", "pk")
     )
+
+
+def subscription_or_404(request, customer_tenant_id: UUID, subscription_id: UUID):
+    """The customer's subscription in the partner's scope; the envelope's 404 otherwise (20003
+    once the customer is reachable)."""
+    customer = _customer(request, customer_tenant_id)
+    subscription = _subscriptions(request, customer).filter(subscription_id=subscription_id).first()
+    if subscription is None:
+        raise errors.subscription_not_found(subscription_id)
+    return subscription
 
 
 @router.get(
@@ -85,9 +95,6 @@ def list_subscriptions(request, customer_tenant_id: UUID, size: int = paging.MAX
     summary="Get a subscription",
 )
 def get_subscription(request, response: HttpResponse, customer_tenant_id: UUID, subscription_id: UUID):
-    customer = _customer(request, customer_tenant_id)
-    subscription = _subscriptions(request, customer).filter(subscription_id=subscription_id).first()
-    if subscription is None:
-        raise errors.subscription_not_found(subscription_id)
+    subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
     response["ETag"] = f'"{etag_of(subscription)}"'
-    return subscription_resource(subscription, customer)
+    return subscription_resource(subscription, subscription.customer)

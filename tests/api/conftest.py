@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from api.demo import DEMO_APPLICATIONS
+from tests.subscriptions.conftest import snapshot  # noqa: F401 (a fixture reused here)
 
 CREDENTIALS = {application.client_id: application.secret for application in DEMO_APPLICATIONS}
 

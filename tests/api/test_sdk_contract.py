@@ -7,12 +7,16 @@ import uuid
 import pytest
 from microsoft.store.partnercenterservices import MicrosoftPartnerStoreApis
 from msrest.authentication import BasicTokenAuthentication
+from msrestazure.azure_exceptions import CloudError
 
 from customers.models import Customer
+from subscriptions.demo_data import ESSENTIALS, PREMIUM
 from subscriptions.models import Subscription
 from tests.api.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+E3 = "Office 365 Enterprise E3"
 
 
 @pytest.fixture
@@ -55,3 +59,72 @@ def test_the_sdk_sees_another_partner_s_customer_as_not_found(sdk, demo):
     assert raw.response.status_code == 404
     assert raw.response.json()["source"] == "PartnerFD"
     assert uuid.UUID(raw.response.headers["MS-CorrelationId"])
+
+
+def _ids(subscription) -> tuple[str, str]:
+    return str(subscription.customer.tenant_id), str(subscription.subscription_id)
+
+
+def _fabrikams(demo, customer: str, offer: str) -> Subscription:
+    return Subscription.objects.select_related("customer").get(
+        customer=demo.customers[customer], sold_by=demo.fabrikam, offer__name=offer
+    )
+
+
+def test_the_sdk_upgrades_litware_and_reads_its_three_license_errors(sdk, demo):
+    litware = _fabrikams(demo, "Litware, Inc.", PREMIUM)
+
+    upgrades = sdk.getvversioncustomerscustomer.idupgrades(
+        *_ids(litware), "1", ms_request_id=str(uuid.uuid4())
+    )
+    target = next(item for item in upgrades.items if item.is_eligible and item.target_offer.name == E3)
+    result = sdk.postvversioncustomerscustomer.idupgrades(
+        *_ids(litware), target, "1", ms_request_id=str(uuid.uuid4())
+    )
+
+    assert target.upgrade_type == "upgrade_with_license_transfer"
+    litware.refresh_from_db()
+    assert result.source_subscription_id == str(litware.subscription_id)
+    assert result.target_subscription_id == str(litware.upgraded_to.subscription_id)
+    errors = [error for account in result.license_errors for error in account.errors]
+    assert sorted(error.data[0] for error in errors) == [
+        "MutuallyExclusiveViolation",
+        "MutuallyExclusiveViolation",
+        "ProhibitedInUsageLocationViolation",
+    ]
+    assert {error.code for error in errors} == {60000}  # an int: the SDK's ServiceFault.code
+
+
+def test_the_sdk_upgrades_contoso_with_no_license_error(sdk, demo):
+    contoso = _fabrikams(demo, "Contoso Ltd", ESSENTIALS)
+
+    upgrades = sdk.getvversioncustomerscustomer.idupgrades(*_ids(contoso), "1")
+    target = next(item for item in upgrades.items if item.is_eligible and item.target_offer.name == E3)
+    result = sdk.postvversioncustomerscustomer.idupgrades(*_ids(contoso), target, "1")
+
+    assert result.target_subscription_id and result.license_errors == []
+
+
+def test_the_sdk_s_retry_with_the_same_request_id_replays_and_another_body_is_409(sdk, demo):
+    contoso = _fabrikams(demo, "Contoso Ltd", ESSENTIALS)
+    upgrades = sdk.getvversioncustomerscustomer.idupgrades(*_ids(contoso), "1")
+    target = next(item for item in upgrades.items if item.is_eligible and item.target_offer.name == E3)
+    key = str(uuid.uuid4())
+
+    first = sdk.postvversioncustomerscustomer.idupgrades(*_ids(contoso), target, "1", ms_request_id=key)
+    upgrades_made = Subscription.objects.filter(
+        customer=contoso.customer, upgraded_from__isnull=False
+    ).count()
+    again = sdk.postvversioncustomerscustomer.idupgrades(*_ids(contoso), target, "1", ms_request_id=key)
+    target.quantity += 1
+    # A 409 is not one of the statuses the SDK turns into None: it raises.
+    with pytest.raises(CloudError) as conflict:
+        sdk.postvversioncustomerscustomer.idupgrades(*_ids(contoso), target, "1", ms_request_id=key)
+
+    assert again.target_subscription_id == first.target_subscription_id
+    assert (
+        Subscription.objects.filter(customer=contoso.customer, upgraded_from__isnull=False).count()
+        == upgrades_made
+    )
+    assert conflict.value.status_code == 409
+    assert conflict.value.response.json()["code"] == 409

@@ -4,6 +4,8 @@ Every (method, path) the schema declares must be registered below with the ids o
 caller's own objects and of another partner's, so a new endpoint cannot skip the sweep.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
@@ -11,7 +13,7 @@ from django.test import Client
 
 from api.urls import api
 from customers.models import Customer
-from subscriptions.models import Subscription
+from subscriptions.models import Offer, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +55,33 @@ def _none(demo) -> dict:
     return {}
 
 
-# (method, OpenAPI path) -> (Fabrikam's own ids, another partner's ids or None when the
-# operation takes no object id).
+def _upgrade_body(demo) -> dict:
+    """An upgrade the own subscription may make (its first eligible target)."""
+    return {"targetOffer": {"id": str(Offer.objects.get(name="Office 365 Enterprise E3").sku_id)}}
+
+
+@dataclass(frozen=True)
+class Route:
+    own: Callable  # demo -> the ids of one of Fabrikam's own objects
+    foreign: Callable | None = None  # demo -> another partner's; None: the operation takes no id
+    body: Callable | None = None  # demo -> the JSON body of a write
+
+
+SUBSCRIPTION = "/api/v1/customers/{customer_tenant_id}/subscriptions/{subscription_id}"
 REGISTRY = {
-    ("get", "/api/v1/customers"): (_none, None),
-    ("get", "/api/v1/customers/{customer_tenant_id}"): (_customer(True), _customer(False)),
-    ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions"): (_customer(True), _customer(False)),
-    ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions/{subscription_id}"): (
-        _subscription(True),
-        _subscription(False),
-    ),
+    ("get", "/api/v1/customers"): Route(_none),
+    ("get", "/api/v1/customers/{customer_tenant_id}"): Route(_customer(True), _customer(False)),
+    ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions"): Route(_customer(True), _customer(False)),
+    ("get", SUBSCRIPTION): Route(_subscription(True), _subscription(False)),
+    ("get", f"{SUBSCRIPTION}/upgrades"): Route(_subscription(True), _subscription(False)),
+    ("post", f"{SUBSCRIPTION}/upgrades"): Route(_subscription(True), _subscription(False), _upgrade_body),
 }
+
+
+def call(client, method: str, path: str, route: Route, demo):
+    if route.body is None:
+        return getattr(client, method)(path)
+    return getattr(client, method)(path, route.body(demo), content_type="application/json")
 
 
 def operations() -> set[tuple[str, str]]:
@@ -77,13 +95,13 @@ def test_every_operation_of_the_openapi_document_is_registered_for_the_sweep():
 
 @pytest.mark.parametrize(("method", "path"), sorted(REGISTRY))
 def test_every_operation_answers_only_the_caller_s_own_objects(fabrikam_api, demo, method, path):
-    own, foreign = REGISTRY[(method, path)]
+    route = REGISTRY[(method, path)]
 
-    answer = getattr(fabrikam_api, method)(path.format(**own(demo)))
+    answer = call(fabrikam_api, method, path.format(**route.own(demo)), route, demo)
     assert HTTPStatus(answer.status_code).is_success, answer.content
 
-    if foreign is not None:
-        refused = getattr(fabrikam_api, method)(path.format(**foreign(demo)))
+    if route.foreign is not None:
+        refused = call(fabrikam_api, method, path.format(**route.foreign(demo)), route, demo)
         assert refused.status_code == HTTPStatus.NOT_FOUND
         assert refused.json().keys() == {"code", "description", "data", "source"}
 
@@ -92,9 +110,21 @@ def test_every_operation_answers_only_the_caller_s_own_objects(fabrikam_api, dem
 def test_no_operation_answers_a_signed_in_browser_session_without_a_token(demo, method, path):
     browser = Client()
     browser.force_login(demo.users["demo"])
-    own, _foreign = REGISTRY[(method, path)]
+    route = REGISTRY[(method, path)]
 
-    response = getattr(browser, method)(path.format(**own(demo)))
+    response = call(browser, method, path.format(**route.own(demo)), route, demo)
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(key for key in REGISTRY if key[0] != "get"))
+def test_read_only_writes_are_403_and_change_nothing(billing_api, demo, snapshot, method, path):
+    route = REGISTRY[(method, path)]
+    before = snapshot()
+
+    response = call(billing_api, method, path.format(**route.own(demo)), route, demo)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json().keys() == {"code", "description", "data", "source"}
+    assert snapshot() == before

@@ -1,0 +1,189 @@
+"""`/v1/customers/{c}/subscriptions/{s}/upgrades`: the upgrade list and the upgrade, on the
+pages' own eligibility and engine (docs/api.md).
+
+The list is `eligibility.upgrade_options` in Partner Center's shapes. The POST runs
+`services.subscription_upgrade` with the request's `MS-RequestId` as its one-time token, so a
+retry with the same key replays the first upgrade and a key reused for another upgrade is
+refused, as a double submit of the page is.
+"""
+
+import uuid
+from http import HTTPStatus
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from api import errors, schemas
+from api.v1.subscriptions import subscription_or_404
+from subscriptions import eligibility, reasons, services
+from subscriptions.models import AffectedAccount, Operation
+
+router = Router(tags=["upgrades"])
+
+PATH = "/customers/{customer_tenant_id}/subscriptions/{subscription_id}/upgrades"
+# A per-user transfer failure, Partner Center's licenseErrors code (an integer: the SDK reads one).
+LICENSE_MIGRATION_FAILED = 60000
+NO_UPGRADE = "none"
+# What an upgrade without `acceptUnlicensed` accepts to leave without a license: any number.
+EVERY_ACCOUNT = 2**31 - 1
+# Partner Center's upgradeType, in each form its clients send: integer, snake_case, PascalCase.
+_UPGRADE_TYPES = {
+    0: NO_UPGRADE,
+    1: Operation.UpgradeType.UPGRADE_ONLY.value,
+    2: Operation.UpgradeType.WITH_LICENSE_TRANSFER.value,
+}
+# The refusals of a submitted upgrade that are HTTP errors, not upgrade errors (docs/api.md).
+_REFUSALS_AS_HTTP = {
+    reasons.QUANTITY_OUT_OF_RANGE: (HTTPStatus.BAD_REQUEST, 2002),
+    reasons.UNLICENSED_NOT_CONFIRMED: (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT),
+    reasons.TOKEN_REUSED: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+    reasons.UPGRADE_IN_PROGRESS: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+    reasons.SUBSCRIPTION_CHANGED_MEANWHILE: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+}
+
+
+def offer_resource(offer, market: str) -> dict:
+    sku = str(offer.sku_id).upper()
+    return {
+        "id": sku,
+        "name": offer.name,
+        "description": offer.name,
+        "minimumQuantity": offer.min_quantity,
+        "maximumQuantity": offer.max_quantity,
+        "rank": offer.rank,
+        "uri": f"/offers/{sku}",
+        "locale": "en-US",
+        "country": market,
+        "isAddOn": False,
+        "isAvailableForPurchase": True,
+        "billing": "license",
+        "supportedBillingCycles": ["monthly"],
+        "isAutoRenewable": True,
+        "isTrial": False,
+        "upgradeTargetOffers": [],
+        "unitType": "Licenses",
+        "links": {"self": {"uri": f"/offers/{sku}", "method": "GET", "headers": []}},
+        "attributes": {"objectType": "Offer"},
+    }
+
+
+def upgrade_error(reason) -> dict:
+    return {
+        "code": reason.partner_center_code,
+        "description": reason.message,
+        "additionalDetails": reasons.describe_details(reason.code, reason.params) or "",
+        "attributes": {"objectType": "UpgradeError"},
+    }
+
+
+def upgrade_type_of(value) -> str | None:
+    """A client's upgradeType in any of its forms, as ours; None when it names none we know."""
+    if isinstance(value, int):
+        return _UPGRADE_TYPES.get(value)
+    if isinstance(value, str):
+        snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in value).lstrip("_")
+        return snake if snake in _UPGRADE_TYPES.values() else None
+    return None
+
+
+@router.get(PATH, response=schemas.UpgradeCollection, summary="List a subscription's upgrades")
+def list_upgrades(request, customer_tenant_id: UUID, subscription_id: UUID):
+    subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
+    market = subscription.customer.market
+    items = [
+        {
+            "targetOffer": offer_resource(option.target_offer, market),
+            "upgradeType": option.upgrade_type if option.is_eligible else NO_UPGRADE,
+            "isEligible": option.is_eligible,
+            "quantity": option.target_offer.default_quantity(subscription.quantity),
+            "upgradeErrors": [upgrade_error(reason) for reason in option.reasons],
+            "attributes": {"objectType": "Upgrade"},
+        }
+        for option in eligibility.upgrade_options(subscription)
+    ]
+    return {"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}}
+
+
+def _license_errors(operation) -> list[dict]:
+    """Each account the upgrade did not move, as Partner Center's UserLicenseError."""
+    accounts = operation.affected_accounts.exclude(outcome=AffectedAccount.Outcome.MOVED)
+    return [
+        {
+            "userObjectId": account.user_object_id,
+            "name": account.display_name,
+            "email": account.user_principal_name,
+            "errors": [
+                {
+                    "code": LICENSE_MIGRATION_FAILED,
+                    "description": " ".join(
+                        reasons.describe_account_entry(entry["code"], entry.get("params"))
+                        for entry in account.services
+                        if entry["code"] == account.error_code
+                    )
+                    or _("This account needs a license assigned by hand."),
+                    "data": [account.error_code or account.outcome],
+                    "source": "PartnerFD",
+                }
+            ],
+        }
+        for account in accounts
+    ]
+
+
+def _result(subscription, upgrade_type: str, *, operation=None, refusal=None) -> dict:
+    return {
+        "sourceSubscriptionId": subscription.subscription_id,
+        "targetSubscriptionId": operation.target_subscription.subscription_id if operation else None,
+        "upgradeType": upgrade_type,
+        "upgradeErrors": [upgrade_error(reason) for reason in refusal.reasons] if refusal else [],
+        "licenseErrors": _license_errors(operation) if operation else [],
+        "attributes": {"objectType": "UpgradeResult"},
+    }
+
+
+def one_time_token(request) -> uuid.UUID:
+    """The engine's one-time token for this request: its `MS-RequestId`, per partner (two
+    partners' scripts may pick the same key); a fresh one without it."""
+    key = request.headers.get("MS-RequestId", "").strip()
+    if not key:
+        return uuid.uuid4()
+    return uuid.uuid5(request.partner.tenant_id, key)
+
+
+@router.post(PATH, response=schemas.UpgradeResult, summary="Upgrade a subscription")
+def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: schemas.UpgradeIn):
+    if not request.actor.may_change:
+        raise errors.read_only()
+    subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
+    options = {
+        str(option.target_offer.sku_id).upper(): option
+        for option in eligibility.upgrade_options(subscription)
+    }
+    option = options.get(body.targetOffer.id.strip().upper())
+    if option is None:
+        refusal = services.UpgradeNotEligible([reasons.Reason(reasons.NO_UPGRADE_PATH, {})])
+        return _result(subscription, NO_UPGRADE, refusal=refusal)
+    quantity = (
+        body.quantity
+        if body.quantity is not None
+        else option.target_offer.default_quantity(subscription.quantity)
+    )
+    try:
+        operation = services.subscription_upgrade(
+            subscription=subscription,
+            target_offer=option.target_offer,
+            quantity=quantity,
+            actor=request.actor,
+            token=one_time_token(request),
+            # Without the field, as Partner Center: whoever the quantity leaves out.
+            accept_unlicensed=EVERY_ACCOUNT if body.acceptUnlicensed is None else body.acceptUnlicensed,
+        )
+    except services.UpgradeRefused as refused:
+        http = _REFUSALS_AS_HTTP.get(refused.reason.code)
+        if http is not None:
+            raise errors.ApiError(*http, refused.reason.message) from None
+        return _result(subscription, option.upgrade_type, refusal=refused)
+    except services.OutOfScope:
+        raise errors.subscription_not_found(subscription_id) from None
+    return _result(subscription, operation.upgrade_type, operation=operation)
