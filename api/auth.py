@@ -13,7 +13,12 @@ from customers.actors import Actor, ActorKind
 
 def actor_for_api_application(application) -> Actor:
     """An API application acting through the REST API."""
-    return Actor(kind=ActorKind.API_APPLICATION, partner=application.partner, role=application.role)
+    return Actor(
+        kind=ActorKind.API_APPLICATION,
+        partner=application.partner,
+        role=application.role,
+        application_name=application.name,
+    )
 
 
 class BearerToken(HttpBearer):

@@ -177,3 +177,10 @@ class UpgradeResult(Schema):
     upgradeErrors: list[UpgradeError]
     licenseErrors: list[UserLicenseError]
     attributes: Attributes
+
+
+class SubscriptionPatch(Schema):
+    """The full Subscription resource with a changed `quantity`, Partner Center's way: the other
+    fields, read-only or unknown, are ignored (clients re-serialize dates and drop fields)."""
+
+    quantity: int

@@ -31,6 +31,8 @@ class Actor:
     role: str
     # The signed-in person; None for an application or a system process.
     user: "AbstractBaseUser | None" = None
+    # The API application's name, as the log shows it ("via API: ..."); blank for a person.
+    application_name: str = ""
 
     @property
     def may_change(self) -> bool:

@@ -62,8 +62,7 @@ class ActivityRow:
 
     @property
     def actor_name(self) -> str:
-        actor = self.operation.actor
-        return "" if actor is None else person_name(actor)
+        return self.operation.made_by
 
     @property
     def net_amount(self) -> Decimal | None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.actors import ActorKind
@@ -481,6 +482,12 @@ class Operation(models.Model):
     actor_kind = models.CharField(
         _("actor kind"), max_length=20, choices=ActorKind.choices, default=ActorKind.PARTNER_USER
     )
+    application_name = models.CharField(
+        _("API application"),
+        max_length=200,
+        blank=True,
+        help_text=_("The API application that acted, by its name at the time; empty for a person."),
+    )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="operations", verbose_name=_("partner")
     )
@@ -614,6 +621,15 @@ class Operation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.subscription_id}: {self.get_result_display()}"
+
+    @property
+    def made_by(self) -> str:
+        """Who acted, in words: the person's name, or the API application (with `actor` joined)."""
+        if self.actor is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        if self.actor_kind == ActorKind.API_APPLICATION:
+            return gettext("via API: %(application)s") % {"application": self.application_name}
+        return ""
 
 
 class AffectedAccount(models.Model):

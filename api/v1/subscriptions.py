@@ -2,17 +2,24 @@
 (docs/api.md)."""
 
 import datetime
+from http import HTTPStatus
 from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from api import errors, paging, schemas
+from api.idempotency import one_time_token
 from partnercenter.tenancy import customers_for
+from subscriptions import reasons, services
 from subscriptions.models import Subscription
 
 router = Router(tags=["subscriptions"])
+
+# Partner Center's code for a quantity outside the offer's minimum and maximum.
+QUANTITY_OUTSIDE_LIMITS = 2002
 
 # Partner Center's status names: a cancelled subscription is `deleted` there too.
 _STATUSES = {value: value for value in Subscription.Status.values}
@@ -98,3 +105,86 @@ def get_subscription(request, response: HttpResponse, customer_tenant_id: UUID, 
     subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
     response["ETag"] = f'"{etag_of(subscription)}"'
     return subscription_resource(subscription, subscription.customer)
+
+
+# The quantity change's refusals as HTTP errors: (status, Partner Center's code).
+_QUANTITY_REFUSALS = {
+    reasons.QUANTITY_BELOW_MINIMUM: (HTTPStatus.BAD_REQUEST, QUANTITY_OUTSIDE_LIMITS),
+    reasons.QUANTITY_ABOVE_MAXIMUM: (HTTPStatus.BAD_REQUEST, QUANTITY_OUTSIDE_LIMITS),
+    reasons.QUANTITY_BELOW_ASSIGNED: (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT),
+    reasons.DELEGATED_ADMIN_MISSING: (HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN),
+    reasons.TOKEN_REUSED: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+    reasons.UPGRADE_IN_PROGRESS: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+    reasons.QUANTITY_CHANGED_MEANWHILE: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
+}
+# A subscription that is not active, by status: Partner Center's own numbers.
+_NOT_ACTIVE = {Subscription.Status.SUSPENDED: 800091, Subscription.Status.DELETED: 2011}
+
+
+def _if_match(request) -> int | None:
+    """The version an `If-Match` names (None without one); a malformed one is invalid input."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    try:
+        return int(header.removeprefix("W/").strip('"'))
+    except ValueError:
+        raise errors.ApiError(
+            HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT, _("If-Match must be an ETag of this API.")
+        ) from None
+
+
+def _stale() -> errors.ApiError:
+    return errors.ApiError(
+        HTTPStatus.PRECONDITION_FAILED,
+        HTTPStatus.PRECONDITION_FAILED,
+        _("The subscription changed since this ETag: read it again, then send the change."),
+    )
+
+
+@router.patch(
+    "/customers/{customer_tenant_id}/subscriptions/{subscription_id}",
+    response=schemas.Subscription,
+    summary="Change a subscription's quantity",
+)
+def change_quantity(
+    request,
+    response: HttpResponse,
+    customer_tenant_id: UUID,
+    subscription_id: UUID,
+    body: schemas.SubscriptionPatch,
+):
+    if not request.actor.may_change:
+        raise errors.read_only()
+    subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
+    expected = _if_match(request)
+    if expected is not None and expected != subscription.version:
+        raise _stale()
+    if body.quantity != subscription.quantity:
+        try:
+            services.subscription_change_quantity(
+                subscription=subscription,
+                quantity=body.quantity,
+                # Without If-Match the change applies to the subscription as it is now, as
+                # Partner Center's; with it, to the version it names (checked under the lock).
+                based_on=subscription.quantity,
+                actor=request.actor,
+                token=one_time_token(request),
+            )
+        except services.QuantityChangeRefused as refused:
+            raise _refusal_error(refused.reason, stale=expected is not None) from None
+        except services.OutOfScope:
+            raise errors.subscription_not_found(subscription_id) from None
+        subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
+    response["ETag"] = f'"{etag_of(subscription)}"'
+    return subscription_resource(subscription, subscription.customer)
+
+
+def _refusal_error(reason, *, stale: bool) -> errors.ApiError:
+    if reason.code == reasons.QUANTITY_CHANGED_MEANWHILE and stale:
+        return _stale()
+    if reason.code == reasons.SUBSCRIPTION_NOT_ACTIVE:
+        code = _NOT_ACTIVE.get(reason.params.get("status"), errors.INVALID_INPUT)
+        return errors.ApiError(HTTPStatus.BAD_REQUEST, code, reason.message)
+    status, code = _QUANTITY_REFUSALS.get(reason.code, (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT))
+    return errors.ApiError(status, code, reason.message)

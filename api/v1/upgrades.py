@@ -2,12 +2,10 @@
 pages' own eligibility and engine (docs/api.md).
 
 The list is `eligibility.upgrade_options` in Partner Center's shapes. The POST runs
-`services.subscription_upgrade` with the request's `MS-RequestId` as its one-time token, so a
-retry with the same key replays the first upgrade and a key reused for another upgrade is
-refused, as a double submit of the page is.
+`services.subscription_upgrade` with the request's `MS-RequestId` as its one-time token
+(`api.idempotency`).
 """
 
-import uuid
 from http import HTTPStatus
 from uuid import UUID
 
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from api import errors, schemas
+from api.idempotency import one_time_token
 from api.v1.subscriptions import subscription_or_404
 from subscriptions import eligibility, reasons, services
 from subscriptions.models import AffectedAccount, Operation
@@ -140,15 +139,6 @@ def _result(subscription, upgrade_type: str, *, operation=None, refusal=None) ->
         "licenseErrors": _license_errors(operation) if operation else [],
         "attributes": {"objectType": "UpgradeResult"},
     }
-
-
-def one_time_token(request) -> uuid.UUID:
-    """The engine's one-time token for this request: its `MS-RequestId`, per partner (two
-    partners' scripts may pick the same key); a fresh one without it."""
-    key = request.headers.get("MS-RequestId", "").strip()
-    if not key:
-        return uuid.uuid4()
-    return uuid.uuid5(request.partner.tenant_id, key)
 
 
 @router.post(PATH, response=schemas.UpgradeResult, summary="Upgrade a subscription")

@@ -128,3 +128,15 @@ def test_the_sdk_s_retry_with_the_same_request_id_replays_and_another_body_is_40
     )
     assert conflict.value.status_code == 409
     assert conflict.value.response.json()["code"] == 409
+
+
+def test_the_sdk_patches_a_quantity_with_the_resource_it_read(sdk, demo):
+    contoso = _fabrikams(demo, "Contoso Ltd", ESSENTIALS)
+    subscription = sdk.getvversioncustomerscustomer.id6(*_ids(contoso), "1")
+    subscription.quantity += 2
+
+    changed = sdk.patchvversioncustomerscustomer.id4(*_ids(contoso), subscription, "1")
+
+    contoso.refresh_from_db()
+    assert changed.quantity == contoso.quantity == subscription.quantity
+    assert changed.id == str(contoso.subscription_id)

@@ -60,6 +60,12 @@ def _upgrade_body(demo) -> dict:
     return {"targetOffer": {"id": str(Offer.objects.get(name="Office 365 Enterprise E3").sku_id)}}
 
 
+def _quantity_body(demo) -> dict:
+    """One more seat on the own subscription (`_subscription(True)`'s)."""
+    ids = _subscription(True)(demo)
+    return {"quantity": Subscription.objects.get(subscription_id=ids["subscription_id"]).quantity + 1}
+
+
 @dataclass(frozen=True)
 class Route:
     own: Callable  # demo -> the ids of one of Fabrikam's own objects
@@ -73,6 +79,7 @@ REGISTRY = {
     ("get", "/api/v1/customers/{customer_tenant_id}"): Route(_customer(True), _customer(False)),
     ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions"): Route(_customer(True), _customer(False)),
     ("get", SUBSCRIPTION): Route(_subscription(True), _subscription(False)),
+    ("patch", SUBSCRIPTION): Route(_subscription(True), _subscription(False), _quantity_body),
     ("get", f"{SUBSCRIPTION}/upgrades"): Route(_subscription(True), _subscription(False)),
     ("post", f"{SUBSCRIPTION}/upgrades"): Route(_subscription(True), _subscription(False), _upgrade_body),
 }

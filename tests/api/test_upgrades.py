@@ -174,3 +174,24 @@ def test_a_malformed_body_is_800002_and_changes_nothing(fabrikam_api, demo, body
     assert response.status_code == 400 and response.json()["code"] == 800002
     contoso.refresh_from_db()
     assert contoso.status == Subscription.Status.ACTIVE
+
+
+def test_the_activity_log_says_which_application_upgraded_and_which_was_refused(fabrikam_api, client, demo):
+    contoso = source(demo, "Contoso Ltd", ESSENTIALS)
+    item = eligible_item(fabrikam_api, contoso)
+    too_many = {**item, "quantity": item["targetOffer"]["maximumQuantity"] + 1}
+    fabrikam_api.post(url(contoso), too_many, content_type="application/json")  # refused
+    fabrikam_api.post(url(contoso), item, content_type="application/json")
+    client.force_login(demo.users["demo"])
+
+    page = client.get("/subscriptions/activity/").content.decode()
+    csv = b"".join(client.get("/subscriptions/activity/activity-log.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+
+    refused, succeeded = Operation.objects.filter(subscription=contoso).order_by("pk")
+    assert (refused.result, succeeded.result) == (Operation.Result.REFUSED, Operation.Result.SUCCEEDED)
+    assert {refused.application_name, succeeded.application_name} == {"Fabrikam demo script"}
+    assert refused.actor is None and succeeded.actor_kind == "api_application"
+    assert page.count("via API: Fabrikam demo script") >= 2
+    assert csv.count("via API: Fabrikam demo script") >= 2
