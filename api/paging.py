@@ -2,15 +2,20 @@
 `links.next` naming the next page by an `MS-ContinuationToken` header."""
 
 from http import HTTPStatus
+from typing import Annotated
 
 from django.core import signing
 from django.utils.translation import gettext as _
+from ninja import Query
 
 from api.errors import INVALID_INPUT, ApiError
 
 MAX_SIZE = 500
 CONTINUATION = "MS-ContinuationToken"
 _SALT = "api.paging"
+
+# The `size` query parameter of every collection, its limits in the OpenAPI document too.
+Size = Annotated[int, Query(MAX_SIZE, ge=1, le=MAX_SIZE, description="Items per page, 1 to 500.")]
 
 
 def page_of(request, queryset, size: int, uri: str) -> tuple[list, int, dict]:

@@ -184,3 +184,50 @@ class SubscriptionPatch(Schema):
     fields, read-only or unknown, are ignored (clients re-serialize dates and drop fields)."""
 
     quantity: int
+
+
+class OfferCollection(Schema):
+    totalCount: int
+    items: list[Offer]
+    attributes: Attributes
+
+
+class KeyValue(Schema):
+    key: str
+    value: str
+
+
+class AuditRecord(Schema):
+    id: str
+    partnerId: UUID
+    customerId: UUID
+    customerName: str
+    userPrincipalName: str
+    applicationId: str
+    resourceType: str
+    resourceOldValue: str
+    resourceNewValue: str
+    operationType: str
+    operationStatus: str
+    operationDate: datetime
+    originalCorrelationId: str
+    customizedData: list[KeyValue]
+    attributes: Attributes
+
+
+class AuditRecordCollection(Schema):
+    totalCount: int
+    items: list[AuditRecord]
+    links: CollectionLinks
+    attributes: Attributes
+
+
+# The errors every operation may answer, in the envelope (docs/api.md): declared in the OpenAPI
+# document, so that a client, and schemathesis, knows each one's shape.
+READ_ERRORS = (400, 401, 404, 405, 500)
+WRITE_ERRORS = (*READ_ERRORS, 403, 409, 412)
+
+
+def answers(success, errors=READ_ERRORS) -> dict:
+    """An operation's responses: `success` on 200, the envelope on each of `errors`."""
+    return {200: success, **dict.fromkeys(errors, ErrorEnvelope)}

@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from api import errors
 from api.auth import BearerToken
 from api.token import token
-from api.v1 import customers, subscriptions, upgrades
+from api.v1 import catalog, customers, subscriptions, upgrades
 
 api = NinjaAPI(
     title="Partner Center (offline)",
@@ -29,6 +29,7 @@ errors.install(api)
 api.add_router("/v1/", customers.router)
 api.add_router("/v1/", subscriptions.router)
 api.add_router("/v1/", upgrades.router)
+api.add_router("/v1/", catalog.router)
 
 urlpatterns = [
     path("oauth2/token", token, name="oauth2-token"),

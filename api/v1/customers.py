@@ -38,8 +38,8 @@ def _delegated(request, customers) -> set[int]:
     return {grant.customer_id for grant in grants if grant.counts_on(today)}
 
 
-@router.get("/customers", response=schemas.CustomerCollection, summary="List the customers")
-def list_customers(request, size: int = paging.MAX_SIZE):
+@router.get("/customers", response=schemas.answers(schemas.CustomerCollection), summary="List the customers")
+def list_customers(request, size: paging.Size = paging.MAX_SIZE):
     customers, total, links = paging.page_of(
         request, customers_for(request).order_by("name", "pk"), size, "/customers"
     )
@@ -52,7 +52,9 @@ def list_customers(request, size: int = paging.MAX_SIZE):
     }
 
 
-@router.get("/customers/{customer_tenant_id}", response=schemas.Customer, summary="Get a customer")
+@router.get(
+    "/customers/{customer_tenant_id}", response=schemas.answers(schemas.Customer), summary="Get a customer"
+)
 def get_customer(request, customer_tenant_id: UUID):
     customer = get_object_or_404(customers_for(request), tenant_id=customer_tenant_id)
     return customer_resource(customer, delegated=bool(_delegated(request, [customer])))

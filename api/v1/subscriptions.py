@@ -81,10 +81,10 @@ def subscription_or_404(request, customer_tenant_id: UUID, subscription_id: UUID
 
 @router.get(
     "/customers/{customer_tenant_id}/subscriptions",
-    response=schemas.SubscriptionCollection,
+    response=schemas.answers(schemas.SubscriptionCollection),
     summary="List a customer's subscriptions",
 )
-def list_subscriptions(request, customer_tenant_id: UUID, size: int = paging.MAX_SIZE):
+def list_subscriptions(request, customer_tenant_id: UUID, size: paging.Size = paging.MAX_SIZE):
     customer = _customer(request, customer_tenant_id)
     uri = f"/customers/{customer.tenant_id}/subscriptions"
     subscriptions, total, links = paging.page_of(request, _subscriptions(request, customer), size, uri)
@@ -98,7 +98,7 @@ def list_subscriptions(request, customer_tenant_id: UUID, size: int = paging.MAX
 
 @router.get(
     "/customers/{customer_tenant_id}/subscriptions/{subscription_id}",
-    response=schemas.Subscription,
+    response=schemas.answers(schemas.Subscription),
     summary="Get a subscription",
 )
 def get_subscription(request, response: HttpResponse, customer_tenant_id: UUID, subscription_id: UUID):
@@ -144,7 +144,7 @@ def _stale() -> errors.ApiError:
 
 @router.patch(
     "/customers/{customer_tenant_id}/subscriptions/{subscription_id}",
-    response=schemas.Subscription,
+    response=schemas.answers(schemas.Subscription, schemas.WRITE_ERRORS),
     summary="Change a subscription's quantity",
 )
 def change_quantity(

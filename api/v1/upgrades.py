@@ -86,7 +86,9 @@ def upgrade_type_of(value) -> str | None:
     return None
 
 
-@router.get(PATH, response=schemas.UpgradeCollection, summary="List a subscription's upgrades")
+@router.get(
+    PATH, response=schemas.answers(schemas.UpgradeCollection), summary="List a subscription's upgrades"
+)
 def list_upgrades(request, customer_tenant_id: UUID, subscription_id: UUID):
     subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
     market = subscription.customer.market
@@ -141,7 +143,11 @@ def _result(subscription, upgrade_type: str, *, operation=None, refusal=None) ->
     }
 
 
-@router.post(PATH, response=schemas.UpgradeResult, summary="Upgrade a subscription")
+@router.post(
+    PATH,
+    response=schemas.answers(schemas.UpgradeResult, schemas.WRITE_ERRORS),
+    summary="Upgrade a subscription",
+)
 def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: schemas.UpgradeIn):
     if not request.actor.may_change:
         raise errors.read_only()

@@ -76,6 +76,8 @@ class Route:
 SUBSCRIPTION = "/api/v1/customers/{customer_tenant_id}/subscriptions/{subscription_id}"
 REGISTRY = {
     ("get", "/api/v1/customers"): Route(_none),
+    ("get", "/api/v1/offers"): Route(_none),
+    ("get", "/api/v1/auditrecords"): Route(_none),
     ("get", "/api/v1/customers/{customer_tenant_id}"): Route(_customer(True), _customer(False)),
     ("get", "/api/v1/customers/{customer_tenant_id}/subscriptions"): Route(_customer(True), _customer(False)),
     ("get", SUBSCRIPTION): Route(_subscription(True), _subscription(False)),

@@ -1,0 +1,122 @@
+"""`/v1/offers` and `/v1/auditrecords`: the catalog and the partner's operation log, in Partner
+Center's shapes (docs/api.md)."""
+
+import datetime
+import json
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Query, Router
+from pydantic import BeforeValidator
+
+from api import paging, schemas
+from api.v1.upgrades import offer_resource
+from subscriptions import catalog_cache, reasons
+from subscriptions.activity import operations_for
+from subscriptions.models import Operation
+
+router = Router(tags=["catalog and audit"])
+
+# Partner Center's operationType for each kind of change in the log.
+_OPERATION_TYPES = {
+    Operation.Kind.UPGRADE: "upgrade_subscription",
+    Operation.Kind.QUANTITY_CHANGE: "update_subscription",
+}
+# A market: two letters, any case.
+Country = Annotated[str, Query("US", pattern="^[A-Za-z]{2}$", description="A country code, e.g. US, IN, FR.")]
+
+
+def _iso_8601(value):
+    """Only ISO 8601 date-times, as Partner Center's: pydantic alone takes "0.5" for a timestamp."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)  # a ValueError is invalid input
+    return value
+
+
+DateTime = Annotated[datetime.datetime, BeforeValidator(_iso_8601)]
+# How far back the audit records go without a startDate, as Partner Center's default.
+DEFAULT_PERIOD = datetime.timedelta(days=30)
+
+
+@router.get(
+    "/offers", response=schemas.answers(schemas.OfferCollection), summary="List the offers of a market"
+)
+def list_offers(request, country: Country = "US"):
+    market = country.strip().upper()
+    catalog = catalog_cache.current()
+    offers = sorted(
+        (offer for offer in catalog.offers.values() if offer.is_sold_in(market)),
+        key=lambda o: (o.rank, o.name),
+    )
+    items = []
+    for offer in offers:
+        resource = offer_resource(offer, market)
+        targets = (catalog.offers[pk] for pk in catalog.paths.get(offer.pk, ()))
+        resource["upgradeTargetOffers"] = [
+            str(target.sku_id).upper() for target in targets if target.is_sold_in(market)
+        ]
+        items.append(resource)
+    return {"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}}
+
+
+def audit_record(operation) -> dict:
+    subscription = operation.subscription
+    old = {"offerId": str(subscription.offer.sku_id).upper(), "quantity": operation.previous_quantity}
+    new = {
+        "offerId": str((operation.target_offer or subscription.offer).sku_id).upper(),
+        "quantity": operation.quantity,
+    }
+    details = [{"key": "Result", "value": operation.result}]
+    if operation.reason_code:
+        details.append(
+            {"key": "Reason", "value": reasons.describe(operation.reason_code, operation.reason_params)}
+        )
+    return {
+        "id": str(operation.pk),
+        "partnerId": operation.partner.tenant_id,
+        "customerId": operation.customer.tenant_id,
+        "customerName": operation.customer.name,
+        "userPrincipalName": operation.actor.get_username() if operation.actor else "",
+        "applicationId": operation.application_name,
+        "resourceType": "subscription",
+        "resourceOldValue": json.dumps(old),
+        "resourceNewValue": json.dumps(new),
+        "operationType": _OPERATION_TYPES.get(operation.kind, operation.kind),
+        "operationStatus": "succeeded" if operation.result == Operation.Result.SUCCEEDED else "failed",
+        "operationDate": operation.created_at,
+        "originalCorrelationId": "",
+        "customizedData": details,
+        "attributes": {"objectType": "AuditRecord"},
+    }
+
+
+@router.get(
+    "/auditrecords", response=schemas.answers(schemas.AuditRecordCollection), summary="List the audit records"
+)
+def list_audit_records(
+    request,
+    startDate: DateTime | None = None,  # noqa: N803 (Partner Center's parameter names)
+    endDate: DateTime | None = None,  # noqa: N803
+    size: paging.Size = paging.MAX_SIZE,
+):
+    end = _aware(endDate) or timezone.now()
+    start = _aware(startDate) or end - DEFAULT_PERIOD
+    operations = (
+        operations_for(request.partner)
+        .filter(created_at__gte=start, created_at__lte=end)  # a start after the end: no record
+        .select_related("partner", "subscription__offer")
+    )
+    records, total, links = paging.page_of(request, operations, size, "/auditrecords")
+    return {
+        "totalCount": total,
+        "items": [audit_record(operation) for operation in records],
+        "links": links,
+        "attributes": {"objectType": "Collection"},
+    }
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A date-time without a zone is UTC, as Partner Center's are."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return moment.replace(tzinfo=datetime.UTC)

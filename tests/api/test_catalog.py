@@ -1,0 +1,73 @@
+"""`/api/v1/offers` and `/api/v1/auditrecords`: the catalog and the partner's own log."""
+
+import json
+
+import pytest
+
+from subscriptions.demo_data import ESSENTIALS
+from subscriptions.models import Offer, Operation, Subscription
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_offers_of_a_market_with_their_upgrade_targets(fabrikam_api):
+    us = fabrikam_api.get("/api/v1/offers", {"country": "us"}).json()
+    india = fabrikam_api.get("/api/v1/offers", {"country": "IN"}).json()
+
+    us_names = {item["name"] for item in us["items"]}
+    assert us_names == {offer.name for offer in Offer.objects.all() if offer.is_sold_in("US")}
+    assert {item["name"] for item in india["items"]} == {
+        o.name for o in Offer.objects.all() if o.is_sold_in("IN")
+    }
+    assert us_names != {item["name"] for item in india["items"]}
+    essentials = next(item for item in us["items"] if item["name"] == ESSENTIALS)
+    targets = Offer.objects.get(name=ESSENTIALS).upgrade_paths.values_list("target_offer__sku_id", flat=True)
+    assert set(essentials["upgradeTargetOffers"]) <= {str(sku).upper() for sku in targets}
+    assert essentials["upgradeTargetOffers"] and essentials["country"] == "US"
+
+
+@pytest.fixture
+def contoso(fabrikam_api, demo) -> Subscription:
+    """Contoso's subscription as it was before the demo script added a license to it (API)."""
+    contoso = Subscription.objects.select_related("customer").get(
+        customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
+    )
+    url = f"/api/v1/customers/{contoso.customer.tenant_id}/subscriptions/{contoso.subscription_id}"
+    resource = fabrikam_api.get(url).json()
+    fabrikam_api.patch(url, {**resource, "quantity": contoso.quantity + 1}, content_type="application/json")
+    return contoso
+
+
+def test_audit_records_are_the_partner_s_own_log(fabrikam_api, northwind_api, demo, contoso):
+
+    fabrikams = fabrikam_api.get("/api/v1/auditrecords").json()
+    northwinds = northwind_api.get("/api/v1/auditrecords").json()
+
+    latest = fabrikams["items"][0]
+    assert latest["operationType"] == "update_subscription" and latest["operationStatus"] == "succeeded"
+    assert latest["customerId"] == str(contoso.customer.tenant_id) and latest["customerName"] == "Contoso Ltd"
+    assert latest["applicationId"] == "Fabrikam demo script" and latest["userPrincipalName"] == ""
+    assert json.loads(latest["resourceNewValue"])["quantity"] == contoso.quantity + 1
+    assert json.loads(latest["resourceOldValue"])["quantity"] == contoso.quantity
+    assert latest["attributes"] == {"objectType": "AuditRecord"}
+    own = Operation.objects.for_partner(demo.fabrikam).count()
+    assert fabrikams["totalCount"] == own
+    assert {item["id"] for item in fabrikams["items"]}.isdisjoint(
+        {item["id"] for item in northwinds["items"]}
+    )
+    assert all(item["partnerId"] == str(demo.northwind.tenant_id) for item in northwinds["items"])
+
+
+def test_audit_records_follow_the_dates_asked(fabrikam_api, contoso):
+    everything = fabrikam_api.get("/api/v1/auditrecords").json()
+    nothing = fabrikam_api.get(
+        "/api/v1/auditrecords", {"startDate": "2001-01-01T00:00:00Z", "endDate": "2001-02-01T00:00:00Z"}
+    ).json()
+    backwards = fabrikam_api.get(
+        "/api/v1/auditrecords", {"startDate": "2030-01-01T00:00:00Z", "endDate": "2001-02-01T00:00:00Z"}
+    )
+    malformed = fabrikam_api.get("/api/v1/auditrecords", {"startDate": "0.5"})  # not a timestamp
+
+    assert everything["totalCount"] > 0 and nothing["totalCount"] == 0
+    assert backwards.status_code == 200 and backwards.json()["totalCount"] == 0  # an empty range
+    assert malformed.status_code == 400 and malformed.json()["code"] == 800002
