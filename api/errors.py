@@ -37,6 +37,23 @@ def subscription_not_found(subscription_id) -> ApiError:
     )
 
 
+def unsupported_media_type(content_type: str) -> JsonResponse:
+    return envelope(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        _("The body must be JSON (Content-Type: application/json), not %(type)s.")
+        % {"type": content_type or _("no type")},
+    )
+
+
+def not_acceptable(accepted: str) -> JsonResponse:
+    return envelope(
+        HTTPStatus.NOT_ACCEPTABLE,
+        HTTPStatus.NOT_ACCEPTABLE,
+        _("This API answers in JSON only; the request accepts %(accepted)s.") % {"accepted": accepted},
+    )
+
+
 def read_only() -> ApiError:
     return ApiError(
         HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN, _("This application's role may only read, not change.")

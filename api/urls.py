@@ -26,6 +26,14 @@ api = NinjaAPI(
     docs_decorator=require_GET,
 )
 errors.install(api)
+
+
+@api.get("/_hello", include_in_schema=False)
+def hello(request):
+    """The benchmark's API floor (`make bench`): a bearer token checked, a JSON answer, nothing else."""
+    return {"hello": request.partner.name}
+
+
 api.add_router("/v1/", customers.router)
 api.add_router("/v1/", subscriptions.router)
 api.add_router("/v1/", upgrades.router)

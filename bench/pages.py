@@ -15,6 +15,8 @@ CORE = {"sqlite": 3, "postgresql": 3}  # the pages a partner opens most, over th
 OTHER = {"sqlite": 6, "postgresql": 7}  # every other page, over the signed-in floor
 AT_SCALE = 1.5  # a page at scale over the same page just filled
 FILL = 50  # rows a page shows: the size of a data set "just large enough to fill it"
+API_GET = {"sqlite": 3, "postgresql": 3}  # an API read over the API floor
+API_UPGRADES = {"sqlite": 5, "postgresql": 5}  # the upgrade list, which runs eligibility
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Floor:
     url: str
     compared_with: str | None = None  # the floor this one is judged against
     limit: dict | None = None
+    headers: Callable | None = None  # (bench) -> the request's headers
 
 
 FLOORS = [
@@ -35,7 +38,14 @@ FLOORS = [
         compared_with="hello",
         limit=FLOOR_LIMIT,
     ),
-    # The API floor (a token-authenticated JSON hello) joins here when the API exists.
+    Floor(
+        "api",
+        "API floor (/api/_hello: bearer token, JSON)",
+        "/api/_hello",
+        compared_with="hello",
+        limit=FLOOR_LIMIT,
+        headers=lambda bench: bench.bearer,
+    ),
 ]
 
 
@@ -48,7 +58,7 @@ class Page:
     floor: str = "signed-in"
     filled: str | None = None  # key of the same page just filled
     user: str = "demo"
-    headers: dict | None = None
+    headers: dict | Callable | None = None  # or (bench) -> the headers
 
 
 HTMX = {"HX-Request": "true"}
@@ -72,6 +82,19 @@ def _with_upgrade_choice(name: str, tenant: str) -> Callable:
 
 def _subscription(tenant: str) -> Callable:
     return lambda bench: bench.tenant(tenant).subscription.pk
+
+
+def _api_subscription(tenant: str, tail: str = "") -> Callable:
+    def url(bench):
+        subscription = bench.tenant(tenant).subscription
+        customer = subscription.customer.tenant_id
+        return f"/api/v1/customers/{customer}/subscriptions/{subscription.subscription_id}{tail}"
+
+    return url
+
+
+def _bearer(bench) -> dict:
+    return bench.bearer
 
 
 PAGES = [
@@ -217,5 +240,37 @@ PAGES = [
         _url("subscriptions:upgrade-reasons", lambda b: b.refused_subscription.pk),
         OTHER,
         headers=HTMX,
+    ),
+    Page(
+        "api-customers",
+        lambda b: f"API: customers ({b.customers:,}, 50 a page)",
+        lambda b: "/api/v1/customers?size=50",
+        API_GET,
+        floor="api",
+        headers=_bearer,
+    ),
+    Page(
+        "api-subscriptions",
+        lambda b: f"API: subscriptions ({b.sizes.many:,}, 50 a page)",
+        lambda b: f"/api/v1/customers/{b.data.many.tenant_id}/subscriptions?size=50",
+        API_GET,
+        floor="api",
+        headers=_bearer,
+    ),
+    Page(
+        "api-subscription",
+        lambda b: "API: a subscription",
+        _api_subscription("large"),
+        API_GET,
+        floor="api",
+        headers=_bearer,
+    ),
+    Page(
+        "api-upgrades",
+        lambda b: f"API: upgrades ({b.sizes.licensed_users:,} licensed users)",
+        _api_subscription("large", "/upgrades"),
+        API_UPGRADES,
+        floor="api",
+        headers=_bearer,
     ),
 ]

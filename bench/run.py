@@ -143,7 +143,16 @@ def build(sizes: Sizes):
         filled_report_accounts=filled_report.affected_accounts.count(),
         log_entries=Operation.objects.filter(partner=data.demo_user.partner_user.partner).count(),
         refused_subscription=refused,
+        bearer=_bearer(),
     )
+
+
+def _bearer() -> dict:
+    """The demo script's bearer token (seed_demo made the application), for the API's lines."""
+    from api.models import ApiApplication
+
+    token, _lifetime = ApiApplication.objects.get(client_id="fabrikam-demo-app").issue_token()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def upgrade_posts(bench: Bench, clients, floors: dict[str, Measured]):
@@ -247,14 +256,18 @@ def measure_all(sizes: Sizes, *, env: dict, use_wrk: bool, seed_seconds: float, 
     clients["demo"].force_login(bench.data.demo_user)
     clients["fill"].force_login(bench.data.fill_user)
 
-    floors = {floor.key: Request(floor.label, floor.url) for floor in page_table.FLOORS}
+    floors = {
+        floor.key: Request(floor.label, floor.url, headers=floor.headers(bench) if floor.headers else None)
+        for floor in page_table.FLOORS
+    }
     listed, skipped = [], []
     for page in page_table.PAGES:
         url = page.url(bench)
         if url is None:
             skipped.append(page.key)
             continue
-        listed.append((page, Request(page.label(bench), url, headers=page.headers, user=page.user)))
+        headers = page.headers(bench) if callable(page.headers) else page.headers
+        listed.append((page, Request(page.label(bench), url, headers=headers, user=page.user)))
     say(f"measuring {len(listed)} pages x {sizes.iterations}, each after its floors ...")
     floor_measures, page_measures = measure(
         clients, floors, [(request, page.floor) for page, request in listed], sizes.iterations

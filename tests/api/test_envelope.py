@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from tests.api.conftest import ApiClient, token_for
+
 pytestmark = pytest.mark.django_db
 
 ENVELOPE_KEYS = {"code", "description", "data", "source"}
@@ -86,3 +88,25 @@ def test_the_openapi_document_and_its_docs_page_are_served_from_this_app_only(cl
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle" in html
     assert "http://" not in html and "https://" not in html  # no CDN, no other host
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
+)
+def test_a_body_that_is_not_json_is_415(content_type, demo):
+    api = ApiClient(token_for("fabrikam-demo-app"))
+    litware = demo.customers["Litware, Inc."]
+
+    response = api.post(
+        f"/api/v1/customers/{litware.tenant_id}/subscriptions/x/upgrades", "a=b", content_type=content_type
+    )
+
+    assert response.status_code == 415 and json.loads(response.content)["code"] == 415
+
+
+def test_a_client_that_takes_no_json_is_406_and_one_that_takes_any_is_served(client):
+    refused = client.get("/api/openapi.json", headers={"Accept": "application/xml"})
+    served = client.get("/api/openapi.json", headers={"Accept": "application/json;q=0.9, */*;q=0.1"})
+
+    assert refused.status_code == 406 and json.loads(refused.content)["code"] == 406
+    assert served.status_code == 200
