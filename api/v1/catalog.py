@@ -27,10 +27,17 @@ Country = Annotated[str, Query("US", pattern="^[A-Za-z]{2}$", description="A cou
 
 
 def _iso_8601(value):
-    """Only ISO 8601 date-times, as Partner Center's: pydantic alone takes "0.5" for a timestamp."""
-    if isinstance(value, str):
-        return datetime.datetime.fromisoformat(value)  # a ValueError is invalid input
-    return value
+    """Only ISO 8601 date-times, as Partner Center's (pydantic alone takes "0.5" for a
+    timestamp), in UTC: an offset such as +23:51 is valid ISO but not every database's."""
+    if not isinstance(value, str):
+        return value
+    moment = datetime.datetime.fromisoformat(value)  # a ValueError is invalid input
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=datetime.UTC)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
 
 
 DateTime = Annotated[datetime.datetime, BeforeValidator(_iso_8601)]

@@ -71,3 +71,12 @@ def test_audit_records_follow_the_dates_asked(fabrikam_api, contoso):
     assert everything["totalCount"] > 0 and nothing["totalCount"] == 0
     assert backwards.status_code == 200 and backwards.json()["totalCount"] == 0  # an empty range
     assert malformed.status_code == 400 and malformed.json()["code"] == 800002
+
+
+@pytest.mark.parametrize(
+    "moment", ["0477-07-10T02:43:24+23:51", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00"]
+)
+def test_any_iso_date_time_is_read_in_utc_and_never_fails(fabrikam_api, moment):
+    response = fabrikam_api.get("/api/v1/auditrecords", {"startDate": moment})
+
+    assert response.status_code in {200, 400}, response.content
