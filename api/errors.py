@@ -113,6 +113,12 @@ def install(api) -> None:
         # ninja's own refusals (a body that is not JSON, ...): its words go in `data`.
         if exc.status_code == HTTPStatus.BAD_REQUEST:
             return envelope(HTTPStatus.BAD_REQUEST, INVALID_INPUT, _("The request is not valid."), [str(exc)])
+        if exc.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+            return envelope(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                HTTPStatus.TOO_MANY_REQUESTS,
+                _("Too many requests: wait the seconds Retry-After says, then try again."),
+            )
         return envelope(exc.status_code, exc.status_code, str(exc))
 
     @api.exception_handler(Exception)

@@ -106,3 +106,19 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.application} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class RateWindow(models.Model):
+    """How many requests one throttling key made in its current minute (`api.throttling`): one
+    row per key, so the table stays as small as the partners and customers that call."""
+
+    key = models.CharField(max_length=200, unique=True)
+    minute = models.BigIntegerField()  # minutes since the epoch: the window the count is of
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("API rate window")
+        verbose_name_plural = _("API rate windows")
+
+    def __str__(self):
+        return f"{self.key}: {self.count} in minute {self.minute}"

@@ -224,7 +224,7 @@ class AuditRecordCollection(Schema):
 
 # The errors every operation may answer, in the envelope (docs/api.md): declared in the OpenAPI
 # document, so that a client, and schemathesis, knows each one's shape.
-READ_ERRORS = (400, 401, 404, 405, 406, 500)
+READ_ERRORS = (400, 401, 404, 405, 406, 429, 500)
 WRITE_ERRORS = (*READ_ERRORS, 403, 409, 412, 415)
 
 

@@ -5,6 +5,7 @@ import base64
 import binascii
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from api.models import ApiApplication
+from api.throttling import counted, failures_so_far, this_minute
 
 
 def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
@@ -46,12 +48,28 @@ def token(request):
             HTTPStatus.BAD_REQUEST, "unsupported_grant_type", _("Only client_credentials is supported.")
         )
     client_id, secret = _credentials(request)
+    # Guessing secrets is slowed per client id and per address, like the sign-in lockout.
+    minute, wait = this_minute()
+    guarded = [
+        f"token-failures:client:{client_id}",
+        f"token-failures:address:{request.META.get('REMOTE_ADDR', '')}",
+    ]
+    if failures_so_far(guarded, minute) >= settings.API_TOKEN_FAILURES_PER_MINUTE:
+        response = _oauth_error(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            _("Too many failed attempts: wait, then try again."),
+        )
+        response["Retry-After"] = str(wait)
+        return response
     application = (
         ApiApplication.objects.filter(client_id=client_id, enabled=True).first() if client_id else None
     )
     if application is None or not application.check_secret(secret):
         if application is None:
             make_password(secret)  # the same work as a wrong secret
+        for key in guarded:
+            counted(key, minute)
         return _oauth_error(
             HTTPStatus.UNAUTHORIZED, "invalid_client", _("The client id or the client secret is wrong.")
         )

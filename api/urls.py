@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import BearerToken
+from api.throttling import PartnerThrottle
 from api.token import token
 from api.v1 import catalog, customers, subscriptions, upgrades
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
     version="v1",
     description=_("Partner Center's REST API for integrators' scripts, run against this app."),
     auth=BearerToken(),
+    throttle=[PartnerThrottle()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -178,6 +178,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 
 # The REST API (docs/api.md): how long a rotated client secret keeps working beside the new one.
 API_SECRET_OVERLAP_SECONDS = env.int("API_SECRET_OVERLAP_SECONDS", default=3600)
+# Throttling: requests a minute per partner, and writes a minute per partner and customer.
+API_REQUESTS_PER_MINUTE = env.int("API_REQUESTS_PER_MINUTE", default=1200)
+API_WRITES_PER_MINUTE = env.int("API_WRITES_PER_MINUTE", default=120)
+# Failed client-credentials grants a minute per client id and per address, then 429.
+API_TOKEN_FAILURES_PER_MINUTE = env.int("API_TOKEN_FAILURES_PER_MINUTE", default=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "partnercenter.lockout.client_ip_address"
 AXES_USERNAME_CALLABLE = "partnercenter.lockout.attempted_username"

@@ -47,6 +47,9 @@ def _test_settings(settings):
     }
     # Sign-in lockouts (django-axes) only where a test is about them: tests/security/test_sign_in.py.
     settings.AXES_ENABLED = False
+    # API throttling only where a test is about it: tests/api/test_throttling.py.
+    settings.API_REQUESTS_PER_MINUTE = settings.API_WRITES_PER_MINUTE = 10**9
+    settings.API_TOKEN_FAILURES_PER_MINUTE = 10**9
 
 
 @pytest.fixture(autouse=True)
