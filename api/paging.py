@@ -20,9 +20,7 @@ Size = Annotated[int, Query(MAX_SIZE, ge=1, le=MAX_SIZE, description="Items per 
 
 def page_of(request, queryset, size: int, uri: str) -> tuple[list, int, dict]:
     """The page the request's continuation token points to (the first without one): its
-    objects, the total count and the collection's links."""
-    if not 1 <= size <= MAX_SIZE:
-        raise ApiError(HTTPStatus.BAD_REQUEST, INVALID_INPUT, _("size must be between 1 and 500."))
+    objects, the total count and the collection's links. `size` is bounded by `Size`."""
     offset = _offset(request.headers.get(CONTINUATION))
     total = queryset.count()
     objects = list(queryset[offset : offset + size])

@@ -4,7 +4,7 @@ The names are the JSON keys themselves, so that the OpenAPI document, the code a
 read the same. Every resource carries `attributes.objectType`; every date is a UTC date-time.
 """
 
-# ruff: noqa: N815 (mixedCase names: they are Partner Center's JSON keys)
+# The mixedCase names are Partner Center's JSON keys.
 from datetime import datetime
 from uuid import UUID
 
@@ -145,10 +145,12 @@ class TargetOfferIn(Schema):
 
 
 class UpgradeIn(Schema):
-    """An item of the upgrade list sent back whole: only the target, the quantity and the type
-    are read (clients echo `upgradeErrors` and the rest: ignored). `acceptUnlicensed` is this
-    app's own: how many licensed accounts the caller accepts to leave without a license;
-    without it, the upgrade goes ahead as asked, as Partner Center's does."""
+    """An item of the upgrade list sent back whole: only the target and the quantity are read
+    (clients echo `upgradeErrors` and the rest: ignored). `upgradeType` is taken in every form
+    clients send (integer, snake_case, PascalCase) and not read: the grant decides it, as on the
+    page. `acceptUnlicensed` is this app's own: how many licensed accounts the caller accepts
+    to leave without a license; without it, the upgrade goes ahead as asked, as Partner
+    Center's does."""
 
     targetOffer: TargetOfferIn
     quantity: int | None = None

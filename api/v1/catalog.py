@@ -102,12 +102,12 @@ def audit_record(operation) -> dict:
 )
 def list_audit_records(
     request,
-    startDate: DateTime | None = None,  # noqa: N803 (Partner Center's parameter names)
-    endDate: DateTime | None = None,  # noqa: N803
+    startDate: DateTime | None = None,  # Partner Center's parameter names
+    endDate: DateTime | None = None,
     size: paging.Size = paging.MAX_SIZE,
 ):
-    end = _aware(endDate) or timezone.now()
-    start = _aware(startDate) or end - DEFAULT_PERIOD
+    end = endDate or timezone.now()
+    start = startDate or end - DEFAULT_PERIOD
     operations = (
         operations_for(request.partner)
         .filter(created_at__gte=start, created_at__lte=end)  # a start after the end: no record
@@ -120,10 +120,3 @@ def list_audit_records(
         "links": links,
         "attributes": {"objectType": "Collection"},
     }
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """A date-time without a zone is UTC, as Partner Center's are."""
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return moment.replace(tzinfo=datetime.UTC)

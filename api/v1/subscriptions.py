@@ -21,9 +21,6 @@ router = Router(tags=["subscriptions"])
 # Partner Center's code for a quantity outside the offer's minimum and maximum.
 QUANTITY_OUTSIDE_LIMITS = 2002
 
-# Partner Center's status names: a cancelled subscription is `deleted` there too.
-_STATUSES = {value: value for value in Subscription.Status.values}
-
 
 def _midnight_utc(day: datetime.date) -> datetime.datetime:
     """Partner Center's dates are date-times in UTC (its clients cannot parse a date alone)."""
@@ -46,7 +43,8 @@ def subscription_resource(subscription, customer) -> dict:
         "creationDate": _midnight_utc(subscription.created_on),
         "effectiveStartDate": _midnight_utc(subscription.created_on),
         "commitmentEndDate": _midnight_utc(subscription.term_end),
-        "status": _STATUSES[subscription.status],
+        # Our status values are Partner Center's names (a cancelled subscription is `deleted`).
+        "status": subscription.status,
         "autoRenewEnabled": subscription.status == Subscription.Status.ACTIVE,
         "billingType": "license",
         "billingCycle": "monthly",

@@ -16,7 +16,7 @@ from api import errors, schemas
 from api.idempotency import one_time_token
 from api.v1.subscriptions import subscription_or_404
 from subscriptions import eligibility, reasons, services
-from subscriptions.models import AffectedAccount, Operation
+from subscriptions.models import AffectedAccount
 
 router = Router(tags=["upgrades"])
 
@@ -26,12 +26,6 @@ LICENSE_MIGRATION_FAILED = 60000
 NO_UPGRADE = "none"
 # What an upgrade without `acceptUnlicensed` accepts to leave without a license: any number.
 EVERY_ACCOUNT = 2**31 - 1
-# Partner Center's upgradeType, in each form its clients send: integer, snake_case, PascalCase.
-_UPGRADE_TYPES = {
-    0: NO_UPGRADE,
-    1: Operation.UpgradeType.UPGRADE_ONLY.value,
-    2: Operation.UpgradeType.WITH_LICENSE_TRANSFER.value,
-}
 # The refusals of a submitted upgrade that are HTTP errors, not upgrade errors (docs/api.md).
 _REFUSALS_AS_HTTP = {
     reasons.QUANTITY_OUT_OF_RANGE: (HTTPStatus.BAD_REQUEST, 2002),
@@ -76,16 +70,6 @@ def upgrade_error(reason) -> dict:
     }
 
 
-def upgrade_type_of(value) -> str | None:
-    """A client's upgradeType in any of its forms, as ours; None when it names none we know."""
-    if isinstance(value, int):
-        return _UPGRADE_TYPES.get(value)
-    if isinstance(value, str):
-        snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in value).lstrip("_")
-        return snake if snake in _UPGRADE_TYPES.values() else None
-    return None
-
-
 @router.get(
     PATH, response=schemas.answers(schemas.UpgradeCollection), summary="List a subscription's upgrades"
 )
@@ -124,7 +108,7 @@ def _license_errors(operation) -> list[dict]:
                     )
                     or _("This account needs a license assigned by hand."),
                     "data": [account.error_code or account.outcome],
-                    "source": "PartnerFD",
+                    "source": errors.SOURCE,
                 }
             ],
         }
@@ -132,12 +116,13 @@ def _license_errors(operation) -> list[dict]:
     ]
 
 
-def _result(subscription, upgrade_type: str, *, operation=None, refusal=None) -> dict:
+def _result(subscription, upgrade_type: str, *, operation=None, refused=()) -> dict:
+    """The UpgradeResult of an upgrade made (`operation`) or refused (its `refused` reasons)."""
     return {
         "sourceSubscriptionId": subscription.subscription_id,
         "targetSubscriptionId": operation.target_subscription.subscription_id if operation else None,
         "upgradeType": upgrade_type,
-        "upgradeErrors": [upgrade_error(reason) for reason in refusal.reasons] if refusal else [],
+        "upgradeErrors": [upgrade_error(reason) for reason in refused],
         "licenseErrors": _license_errors(operation) if operation else [],
         "attributes": {"objectType": "UpgradeResult"},
     }
@@ -157,9 +142,8 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         for option in eligibility.upgrade_options(subscription)
     }
     option = options.get(body.targetOffer.id.strip().upper())
-    if option is None:
-        refusal = services.UpgradeNotEligible([reasons.Reason(reasons.NO_UPGRADE_PATH, {})])
-        return _result(subscription, NO_UPGRADE, refusal=refusal)
+    if option is None:  # like the page's form, a target it does not list: not an attempt
+        return _result(subscription, NO_UPGRADE, refused=[reasons.Reason(reasons.NO_UPGRADE_PATH, {})])
     quantity = (
         body.quantity
         if body.quantity is not None
@@ -179,7 +163,7 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         http = _REFUSALS_AS_HTTP.get(refused.reason.code)
         if http is not None:
             raise errors.ApiError(*http, refused.reason.message) from None
-        return _result(subscription, option.upgrade_type, refusal=refused)
+        return _result(subscription, option.upgrade_type, refused=refused.reasons)
     except services.OutOfScope:
         raise errors.subscription_not_found(subscription_id) from None
     return _result(subscription, operation.upgrade_type, operation=operation)
