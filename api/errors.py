@@ -87,6 +87,13 @@ def as_envelope(response, method: str):
     return response
 
 
+def _field_of(location) -> str:
+    """A field as the client wrote it: `size`, `targetOffer.id`. ninja's location starts with
+    where it looked (query, path, body) and, for a body, the view's name for it."""
+    where, *rest = location or ("",)
+    return ".".join(str(part) for part in (rest[1:] if where == "body" else rest))
+
+
 def install(api) -> None:
     """The API's exception handlers: every error it answers is in the envelope."""
 
@@ -133,8 +140,5 @@ def install(api) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid_input(request, exc: ValidationError):
-        data = [
-            ".".join(str(part) for part in error.get("loc", ())) + ": " + str(error.get("msg", ""))
-            for error in exc.errors
-        ]
+        data = [f"{_field_of(error.get('loc', ()))}: {error.get('msg', '')}" for error in exc.errors]
         return envelope(HTTPStatus.BAD_REQUEST, INVALID_INPUT, _("The request is not valid."), data)

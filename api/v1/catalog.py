@@ -40,6 +40,8 @@ def _iso_8601(value):
         raise ValueError("out of range") from None
 
 
+# The earliest date-time there is: the default period before an endDate near it stops there.
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 DateTime = Annotated[datetime.datetime, BeforeValidator(_iso_8601)]
 # How far back the audit records go without a startDate, as Partner Center's default.
 DEFAULT_PERIOD = datetime.timedelta(days=30)
@@ -107,7 +109,7 @@ def list_audit_records(
     size: paging.Size = paging.MAX_SIZE,
 ):
     end = endDate or timezone.now()
-    start = startDate or end - DEFAULT_PERIOD
+    start = startDate or max(end, EARLIEST + DEFAULT_PERIOD) - DEFAULT_PERIOD
     operations = (
         operations_for(request.partner)
         .filter(created_at__gte=start, created_at__lte=end)  # a start after the end: no record

@@ -141,9 +141,11 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         str(option.target_offer.sku_id).upper(): option
         for option in eligibility.upgrade_options(subscription)
     }
-    option = options.get(body.targetOffer.id.strip().upper())
+    asked = body.targetOffer.id.strip().upper()
+    option = options.get(asked)
     if option is None:  # like the page's form, a target it does not list: not an attempt
-        return _result(subscription, NO_UPGRADE, refused=[reasons.Reason(reasons.NO_UPGRADE_PATH, {})])
+        params = {"offer": subscription.offer.name, "target": asked, "source_has_paths": bool(options)}
+        return _result(subscription, NO_UPGRADE, refused=[reasons.Reason(reasons.NO_UPGRADE_PATH, params)])
     quantity = (
         body.quantity
         if body.quantity is not None

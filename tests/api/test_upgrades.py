@@ -195,3 +195,26 @@ def test_the_activity_log_says_which_application_upgraded_and_which_was_refused(
     assert refused.actor is None and succeeded.actor_kind == "api_application"
     assert page.count("via API: Fabrikam demo script") >= 2
     assert csv.count("via API: Fabrikam demo script") >= 2
+
+
+def test_a_target_the_list_does_not_have_is_named_in_the_refusal(fabrikam_api, demo):
+    contoso = source(demo, "Contoso Ltd", ESSENTIALS)
+
+    response = fabrikam_api.post(
+        url(contoso), {"targetOffer": {"id": "no-such-offer"}}, content_type="application/json"
+    )
+
+    (error,) = response.json()["upgradeErrors"]
+    assert response.status_code == 200 and error["code"] == "subscription_target_offer_not_found"
+    assert ESSENTIALS in error["description"] and "NO-SUCH-OFFER" in error["description"]
+
+
+def test_invalid_input_names_the_field_as_the_client_wrote_it(fabrikam_api, demo):
+    contoso = source(demo, "Contoso Ltd", ESSENTIALS)
+
+    body = fabrikam_api.post(url(contoso), {"targetOffer": "E3"}, content_type="application/json").json()
+    size = fabrikam_api.get("/api/v1/customers", {"size": 0}).json()
+
+    assert body["code"] == size["code"] == 800002
+    assert [item.split(":")[0] for item in body["data"]] == ["targetOffer.id"]
+    assert [item.split(":")[0] for item in size["data"]] == ["size"]
