@@ -11,10 +11,12 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from subscriptions.reasons import codes
+
 logger = logging.getLogger(__name__)
 
 SOURCE = "PartnerFD"
-INVALID_INPUT = 800002
+INVALID_INPUT = codes.INVALID_INPUT
 SUBSCRIPTION_NOT_FOUND = 20003
 # What a missing, unknown or expired bearer token is told to do (RFC 6750 §3).
 BEARER_CHALLENGE = 'Bearer realm="partnercenter", error="invalid_token"'

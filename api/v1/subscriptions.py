@@ -18,9 +18,6 @@ from subscriptions.models import Subscription
 
 router = Router(tags=["subscriptions"])
 
-# Partner Center's code for a quantity outside the offer's minimum and maximum.
-QUANTITY_OUTSIDE_LIMITS = 2002
-
 
 def _midnight_utc(day: datetime.date) -> datetime.datetime:
     """Partner Center's dates are date-times in UTC (its clients cannot parse a date alone)."""
@@ -105,20 +102,6 @@ def get_subscription(request, response: HttpResponse, customer_tenant_id: UUID, 
     return subscription_resource(subscription, subscription.customer)
 
 
-# The quantity change's refusals as HTTP errors: (status, Partner Center's code).
-_QUANTITY_REFUSALS = {
-    reasons.QUANTITY_BELOW_MINIMUM: (HTTPStatus.BAD_REQUEST, QUANTITY_OUTSIDE_LIMITS),
-    reasons.QUANTITY_ABOVE_MAXIMUM: (HTTPStatus.BAD_REQUEST, QUANTITY_OUTSIDE_LIMITS),
-    reasons.QUANTITY_BELOW_ASSIGNED: (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT),
-    reasons.DELEGATED_ADMIN_MISSING: (HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN),
-    reasons.TOKEN_REUSED: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-    reasons.UPGRADE_IN_PROGRESS: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-    reasons.QUANTITY_CHANGED_MEANWHILE: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-}
-# A subscription that is not active, by status: Partner Center's own numbers.
-_NOT_ACTIVE = {Subscription.Status.SUSPENDED: 800091, Subscription.Status.DELETED: 2011}
-
-
 def _if_match(request) -> int | None:
     """The version an `If-Match` names (None without one); a malformed one is invalid input."""
     header = request.headers.get("If-Match", "").strip()
@@ -181,8 +164,5 @@ def change_quantity(
 def _refusal_error(reason, *, stale: bool) -> errors.ApiError:
     if reason.code == reasons.QUANTITY_CHANGED_MEANWHILE and stale:
         return _stale()
-    if reason.code == reasons.SUBSCRIPTION_NOT_ACTIVE:
-        code = _NOT_ACTIVE.get(reason.params.get("status"), errors.INVALID_INPUT)
-        return errors.ApiError(HTTPStatus.BAD_REQUEST, code, reason.message)
-    status, code = _QUANTITY_REFUSALS.get(reason.code, (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT))
-    return errors.ApiError(status, code, reason.message)
+    http = reasons.http_error(reason.code, reason.params, change=reasons.CHANGE_QUANTITY)
+    return errors.ApiError(http.status, http.code, reason.message)

@@ -6,7 +6,6 @@ The list is `eligibility.upgrade_options` in Partner Center's shapes. The POST r
 (`api.idempotency`).
 """
 
-from http import HTTPStatus
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -26,14 +25,6 @@ LICENSE_MIGRATION_FAILED = 60000
 NO_UPGRADE = "none"
 # What an upgrade without `acceptUnlicensed` accepts to leave without a license: any number.
 EVERY_ACCOUNT = 2**31 - 1
-# The refusals of a submitted upgrade that are HTTP errors, not upgrade errors (docs/api.md).
-_REFUSALS_AS_HTTP = {
-    reasons.QUANTITY_OUT_OF_RANGE: (HTTPStatus.BAD_REQUEST, 2002),
-    reasons.UNLICENSED_NOT_CONFIRMED: (HTTPStatus.BAD_REQUEST, errors.INVALID_INPUT),
-    reasons.TOKEN_REUSED: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-    reasons.UPGRADE_IN_PROGRESS: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-    reasons.SUBSCRIPTION_CHANGED_MEANWHILE: (HTTPStatus.CONFLICT, HTTPStatus.CONFLICT),
-}
 
 
 def offer_resource(offer, market: str) -> dict:
@@ -162,9 +153,9 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
             accept_unlicensed=EVERY_ACCOUNT if body.acceptUnlicensed is None else body.acceptUnlicensed,
         )
     except services.UpgradeRefused as refused:
-        http = _REFUSALS_AS_HTTP.get(refused.reason.code)
+        http = refused.reason.http_error  # an answer of its own, not an upgrade error (docs/domain.md §4)
         if http is not None:
-            raise errors.ApiError(*http, refused.reason.message) from None
+            raise errors.ApiError(http.status, http.code, refused.reason.message) from None
         return _result(subscription, option.upgrade_type, refused=refused.reasons)
     except services.OutOfScope:
         raise errors.subscription_not_found(subscription_id) from None

@@ -2,8 +2,9 @@
 
 Reasons and account outcomes are stored and passed around as a code plus JSON parameters
 (docs/domain.md §4-§7) and put into words only when shown or exported, in the active language.
-One module per vocabulary (`upgrade`, `quantity`, `accounts`, `assignment`), the shared wording helpers
-(`wording`), and the registry that assembles them (`registry`). Callers import from here.
+One module per vocabulary (`upgrade`, `quantity`, `accounts`, `assignment`), Partner Center's codes
+they map onto (`codes`), the shared wording helpers (`wording`), and the registry that assembles
+them (`registry`). Callers import from here.
 """
 
 from subscriptions.reasons.accounts import (
@@ -32,6 +33,7 @@ from subscriptions.reasons.assignment import (
     NO_LICENSE_LEFT,
     NOTHING_TO_RETRY,
 )
+from subscriptions.reasons.codes import UPGRADE_ERROR_CODES, HttpError
 from subscriptions.reasons.quantity import (
     CHANGE_QUANTITY,
     QUANTITY_ABOVE_MAXIMUM,
@@ -45,6 +47,7 @@ from subscriptions.reasons.registry import (
     describe,
     describe_details,
     describe_links,
+    http_error,
     partner_center_code,
 )
 from subscriptions.reasons.upgrade import (
@@ -101,6 +104,7 @@ __all__ = [
     "QUANTITY_CHANGED_MEANWHILE",
     "QUANTITY_OUT_OF_RANGE",
     "QUANTITY_UNCHANGED",
+    "HttpError",
     "Reason",
     "SERVICE_ADDED",
     "SERVICE_LOST",
@@ -114,10 +118,12 @@ __all__ = [
     "TOKEN_REUSED",
     "UNEXPECTED_ERROR",
     "UNLICENSED_NOT_CONFIRMED",
+    "UPGRADE_ERROR_CODES",
     "UPGRADE_IN_PROGRESS",
     "describe",
     "describe_account_entry",
     "describe_details",
     "describe_links",
+    "http_error",
     "partner_center_code",
 ]

@@ -7,7 +7,7 @@ that stood in the way, worded as the report words it.
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from subscriptions.reasons import accounts, wording
+from subscriptions.reasons import accounts, codes, wording
 
 ACCOUNT_ALREADY_LICENSED = "account_already_licensed"
 NO_LICENSE_LEFT = "no_license_left"
@@ -17,11 +17,15 @@ NOTHING_TO_RETRY = "nothing_to_retry"
 DIRECTORY_READ_ONLY = "directory_read_only"
 
 PARTNER_CENTER_CODES = {
-    ACCOUNT_ALREADY_LICENSED: "duplicate_request",
-    NO_LICENSE_LEFT: accounts.COUNT_VIOLATION,
-    ACCOUNT_CANNOT_BE_LICENSED: "license_errors",
-    NOTHING_TO_RETRY: "invalid_request",
     DIRECTORY_READ_ONLY: "delegated_admin_permissions_disabled",
+}
+
+HTTP_ERRORS = {
+    ACCOUNT_ALREADY_LICENSED: codes.CONFLICT,
+    NO_LICENSE_LEFT: codes.BAD_INPUT,
+    ACCOUNT_CANNOT_BE_LICENSED: codes.BAD_INPUT,
+    NOTHING_TO_RETRY: codes.BAD_INPUT,
+    DIRECTORY_READ_ONLY: codes.FORBIDDEN,
 }
 
 

@@ -6,11 +6,18 @@ code raised by a quantity change carries {"change": "quantity"} (`CHANGE_QUANTIT
 how the registry picks these words.
 """
 
+from http import HTTPStatus
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from subscriptions.reasons import wording
-from subscriptions.reasons.upgrade import SUBSCRIPTION_NOT_ACTIVE, TOKEN_REUSED
+from subscriptions.reasons import codes, wording
+from subscriptions.reasons.upgrade import (
+    DELEGATED_ADMIN_MISSING,
+    SUBSCRIPTION_NOT_ACTIVE,
+    TOKEN_REUSED,
+    UPGRADE_IN_PROGRESS,
+)
 
 CHANGE_QUANTITY = "quantity"
 
@@ -20,12 +27,37 @@ QUANTITY_BELOW_MINIMUM = "quantity_below_minimum"
 QUANTITY_BELOW_ASSIGNED = "quantity_below_assigned"
 QUANTITY_ABOVE_MAXIMUM = "quantity_above_maximum"
 
+# A quantity change answers nothing but its Subscription: every refusal is an HTTP error, and
+# only the conflict has an upgrade error of Partner Center's (codes.UPGRADE_ERROR_CODES).
 PARTNER_CENTER_CODES = {
     QUANTITY_CHANGED_MEANWHILE: "concurrency_conflicts",
-    QUANTITY_UNCHANGED: "invalid_quantity",
-    QUANTITY_BELOW_MINIMUM: "invalid_quantity",
-    QUANTITY_BELOW_ASSIGNED: "invalid_quantity",
-    QUANTITY_ABOVE_MAXIMUM: "invalid_quantity",
+}
+
+HTTP_ERRORS = {
+    QUANTITY_CHANGED_MEANWHILE: codes.CONFLICT,
+    QUANTITY_UNCHANGED: codes.BAD_INPUT,
+    QUANTITY_BELOW_MINIMUM: codes.BAD_QUANTITY,
+    QUANTITY_BELOW_ASSIGNED: codes.BAD_INPUT,
+    QUANTITY_ABOVE_MAXIMUM: codes.BAD_QUANTITY,
+}
+
+# Partner Center's numbers for a subscription that cannot change, by status.
+_NOT_ACTIVE_CODES = {"suspended": codes.SUBSCRIPTION_SUSPENDED, "deleted": codes.SUBSCRIPTION_CANCELLED}
+
+
+def _not_active_error(params: dict) -> codes.HttpError:
+    return codes.http_error(
+        HTTPStatus.BAD_REQUEST, _NOT_ACTIVE_CODES.get(params.get("status"), codes.INVALID_INPUT)
+    )
+
+
+# The codes shared with the upgrade, as a quantity change answers them: with no upgrade result
+# to carry them, they are HTTP errors too.
+SHARED_CODE_HTTP_ERRORS = {
+    SUBSCRIPTION_NOT_ACTIVE: _not_active_error,
+    DELEGATED_ADMIN_MISSING: lambda params: codes.FORBIDDEN,
+    TOKEN_REUSED: lambda params: codes.CONFLICT,
+    UPGRADE_IN_PROGRESS: lambda params: codes.CONFLICT,
 }
 
 

@@ -1,12 +1,13 @@
-"""Every reason code in one visible place: its words, its details and its Partner Center code.
+"""Every reason code in one visible place: its words, its details and its Partner Center codes.
 
 Each vocabulary (`upgrade`, `quantity`, `assignment`) brings its own tables; they are assembled here, and
 `describe` is the one way a stored code and its parameters become words in the active language.
+A reason maps onto Partner Center's upgrade error, its HTTP error, or both (`codes`).
 """
 
 from dataclasses import dataclass, field
 
-from subscriptions.reasons import assignment, quantity, upgrade, wording
+from subscriptions.reasons import assignment, codes, quantity, upgrade, wording
 
 DESCRIBERS = {**upgrade.DESCRIBERS, **quantity.DESCRIBERS, **assignment.DESCRIBERS}
 DETAILS = dict(upgrade.DETAILS)
@@ -16,8 +17,11 @@ PARTNER_CENTER_CODES = {
     **quantity.PARTNER_CENTER_CODES,
     **assignment.PARTNER_CENTER_CODES,
 }
-# A code shared with the upgrade, raised by a quantity change, takes the quantity's words.
+HTTP_ERRORS = {**upgrade.HTTP_ERRORS, **quantity.HTTP_ERRORS, **assignment.HTTP_ERRORS}
+# A code shared with the upgrade, raised by a quantity change, takes the quantity's words and
+# answers as the quantity change does.
 SHARED_CODE_DESCRIBERS = {quantity.CHANGE_QUANTITY: quantity.SHARED_CODE_DESCRIBERS}
+SHARED_CODE_HTTP_ERRORS = {quantity.CHANGE_QUANTITY: quantity.SHARED_CODE_HTTP_ERRORS}
 
 
 def describe(code: str, params: dict | None = None) -> str:
@@ -40,9 +44,18 @@ def describe_links(code: str, params: dict | None = None) -> tuple:
     return links(wording.Params(params or {})) if links else ()
 
 
-def partner_center_code(code: str, params: dict) -> str:
-    """The error code Partner Center shows beside ours."""
-    return upgrade.partner_center_code(code, params) or PARTNER_CENTER_CODES.get(code, code)
+def partner_center_code(code: str, params: dict) -> str | None:
+    """Partner Center's upgrade error for the reason (one of `codes.UPGRADE_ERROR_CODES`), or None
+    when it has none and the reason is only an HTTP error."""
+    return upgrade.partner_center_code(code, params) or PARTNER_CENTER_CODES.get(code)
+
+
+def http_error(code: str, params: dict, *, change: str | None = None) -> codes.HttpError | None:
+    """How a submitted change refused for the reason answers over HTTP, or None when the upgrade
+    reports it as an upgrade error. `change` names the change that was refused when the reason's
+    parameters do not (a quantity change's refusals are all HTTP errors)."""
+    shared = SHARED_CODE_HTTP_ERRORS.get(change or params.get("change"), {}).get(code)
+    return shared(params) if shared else HTTP_ERRORS.get(code)
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,12 @@ class Reason:
     params: dict = field(default_factory=dict)
 
     @property
-    def partner_center_code(self) -> str:
+    def partner_center_code(self) -> str | None:
         return partner_center_code(self.code, self.params)
+
+    @property
+    def http_error(self) -> codes.HttpError | None:
+        return http_error(self.code, self.params)
 
     @property
     def message(self) -> str:

@@ -10,7 +10,7 @@ Several codes are shared with the quantity change, which words them in its own v
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from subscriptions.reasons import links, wording
+from subscriptions.reasons import codes, links, wording
 
 # --- Eligibility refusals ---------------------------------------------------------------------
 
@@ -42,6 +42,7 @@ THIS_PARTNER = "this_partner"
 OTHER_PARTNER = "other_partner"
 DIRECT = "direct"
 
+# Partner Center's upgrade error for each reason it has one for (codes.UPGRADE_ERROR_CODES).
 PARTNER_CENTER_CODES = {
     SUBSCRIPTION_NOT_ACTIVE: "subscription_status_not_active",
     NO_UPGRADE_PATH: "subscription_target_offer_not_found",
@@ -50,11 +51,18 @@ PARTNER_CENTER_CODES = {
     TARGET_ALREADY_OWNED: "conflicting_service_types",
     CONFLICTING_SERVICES: "conflicting_service_types",
     UPGRADE_IN_PROGRESS: "concurrency_conflicts",
-    QUANTITY_OUT_OF_RANGE: "invalid_quantity",
-    TOKEN_REUSED: "duplicate_request",
-    UNEXPECTED_ERROR: "internal_error",
     SUBSCRIPTION_CHANGED_MEANWHILE: "concurrency_conflicts",
-    UNLICENSED_NOT_CONFIRMED: "invalid_quantity",
+}
+
+# How a submitted upgrade refused for these reasons answers over HTTP; the others are upgrade
+# errors in its UpgradeResult. The first three have no upgrade error at all.
+HTTP_ERRORS = {
+    QUANTITY_OUT_OF_RANGE: codes.BAD_QUANTITY,
+    UNLICENSED_NOT_CONFIRMED: codes.BAD_INPUT,
+    TOKEN_REUSED: codes.CONFLICT,
+    UNEXPECTED_ERROR: codes.FAILED,
+    UPGRADE_IN_PROGRESS: codes.CONFLICT,
+    SUBSCRIPTION_CHANGED_MEANWHILE: codes.CONFLICT,
 }
 
 

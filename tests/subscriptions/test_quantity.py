@@ -168,7 +168,9 @@ def test_a_decrease_below_the_assigned_licenses_is_refused_and_changes_nothing(w
     refusal = refused(subscription, 19, actor=world.actor, token=token)
 
     assert refusal.reason.code == reasons.QUANTITY_BELOW_ASSIGNED
-    assert refusal.reason.partner_center_code == "invalid_quantity"
+    # Partner Center's upgrade errors have no word for it: an HTTP error, invalid input.
+    assert refusal.reason.partner_center_code is None
+    assert refusal.reason.http_error == reasons.HttpError(400, 800002)
     assert refusal.reason.message == (
         "20 licenses are assigned to users, so the quantity cannot go below 20. "
         "Remove licenses from users first."
