@@ -25,9 +25,10 @@ BEARER_CHALLENGE = 'Bearer realm="partnercenter", error="invalid_token"'
 class ApiError(Exception):
     """An answer in the envelope, raised from anywhere under an endpoint."""
 
-    def __init__(self, status: int, code: int, description: str, data: list | None = None):
+    def __init__(self, status: int, code: int, description: str, data: list | None = None, *, headers=None):
         super().__init__(description)
         self.status, self.code, self.description, self.data = status, code, description, data or []
+        self.headers = headers or {}
 
 
 def subscription_not_found(subscription_id) -> ApiError:
@@ -62,9 +63,12 @@ def read_only() -> ApiError:
     )
 
 
+def envelope_body(code: int, description: str, data: list | None = None) -> dict:
+    return {"code": code, "description": description, "data": data or [], "source": SOURCE}
+
+
 def envelope(status: int, code: int, description: str, data: list | None = None) -> JsonResponse:
-    body = {"code": code, "description": description, "data": data or [], "source": SOURCE}
-    return JsonResponse(body, status=status)
+    return JsonResponse(envelope_body(code, description, data), status=status)
 
 
 def not_found() -> JsonResponse:
@@ -101,7 +105,10 @@ def install(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return envelope(exc.status, exc.code, exc.description, exc.data)
+        response = envelope(exc.status, exc.code, exc.description, exc.data)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(Http404)
     def http_404(request, exc):

@@ -1,4 +1,4 @@
-"""API applications and their bearer tokens (docs/api.md).
+"""API applications, their bearer tokens, their rate windows and their stored answers (docs/api.md).
 
 An application belongs to one partner and acts with one of the partner roles, like a partner
 user. Its client secret is stored with the password hasher; its tokens are high-entropy random
@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,28 @@ class RateWindow(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} in minute {self.minute}"
+
+
+class StoredAnswer(models.Model):
+    """The answer to a write sent with an `MS-RequestId` (`api.idempotency`), kept so that a retry
+    with the same key and body gets it again, across workers and hosts. Until it is answered the
+    row is the key's claim: in flight until `claimed_until`, after which it counts as abandoned
+    (a worker that died) and another request may take it over."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    # The engine's one-time token for the key: one per partner and key.
+    token = models.UUIDField(unique=True)
+    # SHA-256 of the method, the path and the body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("stored API answer")
+        verbose_name_plural = _("stored API answers")
+        indexes = [models.Index(fields=["partner", "created_at"], name="stored_answers_by_age")]
+
+    def __str__(self):
+        return f"{self.token}: {self.status or 'in flight'}"

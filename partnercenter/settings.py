@@ -183,6 +183,10 @@ API_REQUESTS_PER_MINUTE = env.int("API_REQUESTS_PER_MINUTE", default=1200)
 API_WRITES_PER_MINUTE = env.int("API_WRITES_PER_MINUTE", default=120)
 # Failed client-credentials grants a minute per client id and per address, then 429.
 API_TOKEN_FAILURES_PER_MINUTE = env.int("API_TOKEN_FAILURES_PER_MINUTE", default=10)
+# Idempotency keys (MS-RequestId): how long a write's answer is kept for its retries, and how
+# long a retry waits for a request with its key still in flight before it is told 409.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+API_IN_FLIGHT_WAIT_SECONDS = env.float("API_IN_FLIGHT_WAIT_SECONDS", default=10.0)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "partnercenter.lockout.client_ip_address"
 AXES_USERNAME_CALLABLE = "partnercenter.lockout.attempted_username"

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from api import errors, paging, schemas
-from api.idempotency import one_time_token
+from api import errors, idempotency, paging, schemas
 from partnercenter.tenancy import customers_for
 from subscriptions import reasons, services
 from subscriptions.models import Subscription
@@ -128,6 +127,7 @@ def _stale() -> errors.ApiError:
     response=schemas.answers(schemas.Subscription, schemas.WRITE_ERRORS),
     summary="Change a subscription's quantity",
 )
+@idempotency.keyed
 def change_quantity(
     request,
     response: HttpResponse,
@@ -141,24 +141,30 @@ def change_quantity(
     expected = _if_match(request)
     if expected is not None and expected != subscription.version:
         raise _stale()
-    if body.quantity != subscription.quantity:
+    if body.quantity == subscription.quantity:
+        resource = subscription_resource(subscription, subscription.customer)
+    else:
         try:
-            services.subscription_change_quantity(
-                subscription=subscription,
-                quantity=body.quantity,
-                # Without If-Match the change applies to the subscription as it is now, as
-                # Partner Center's; with it, to the version it names (checked under the lock).
-                based_on=subscription.quantity,
-                actor=request.actor,
-                token=one_time_token(request),
+            resource = idempotency.answer_once(
+                request,
+                lambda on_success: services.subscription_change_quantity(
+                    subscription=subscription,
+                    quantity=body.quantity,
+                    # Without If-Match the change applies to the subscription as it is now, as
+                    # Partner Center's; with it, to the version it names (checked under the lock).
+                    based_on=subscription.quantity,
+                    actor=request.actor,
+                    token=idempotency.one_time_token(request),
+                    on_success=on_success,
+                ),
+                lambda operation: subscription_resource(operation.subscription, subscription.customer),
             )
         except services.QuantityChangeRefused as refused:
             raise _refusal_error(refused.reason, stale=expected is not None) from None
         except services.OutOfScope:
             raise errors.subscription_not_found(subscription_id) from None
-        subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
-    response["ETag"] = f'"{etag_of(subscription)}"'
-    return subscription_resource(subscription, subscription.customer)
+    response["ETag"] = f'"{resource["attributes"]["etag"]}"'
+    return resource
 
 
 def _refusal_error(reason, *, stale: bool) -> errors.ApiError:

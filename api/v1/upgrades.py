@@ -11,8 +11,7 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from api import errors, schemas
-from api.idempotency import one_time_token
+from api import errors, idempotency, schemas
 from api.v1.subscriptions import subscription_or_404
 from subscriptions import eligibility, reasons, services
 from subscriptions.models import AffectedAccount
@@ -124,6 +123,7 @@ def _result(subscription, upgrade_type: str, *, operation=None, refused=()) -> d
     response=schemas.answers(schemas.UpgradeResult, schemas.WRITE_ERRORS),
     summary="Upgrade a subscription",
 )
+@idempotency.keyed
 def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: schemas.UpgradeIn):
     if not request.actor.may_change:
         raise errors.read_only()
@@ -143,14 +143,19 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         else option.target_offer.default_quantity(subscription.quantity)
     )
     try:
-        operation = services.subscription_upgrade(
-            subscription=subscription,
-            target_offer=option.target_offer,
-            quantity=quantity,
-            actor=request.actor,
-            token=one_time_token(request),
-            # Without the field, as Partner Center: whoever the quantity leaves out.
-            accept_unlicensed=EVERY_ACCOUNT if body.acceptUnlicensed is None else body.acceptUnlicensed,
+        return idempotency.answer_once(
+            request,
+            lambda on_success: services.subscription_upgrade(
+                subscription=subscription,
+                target_offer=option.target_offer,
+                quantity=quantity,
+                actor=request.actor,
+                token=idempotency.one_time_token(request),
+                # Without the field, as Partner Center: whoever the quantity leaves out.
+                accept_unlicensed=EVERY_ACCOUNT if body.acceptUnlicensed is None else body.acceptUnlicensed,
+                on_success=on_success,
+            ),
+            lambda operation: _result(subscription, operation.upgrade_type, operation=operation),
         )
     except services.UpgradeRefused as refused:
         http = refused.reason.http_error  # an answer of its own, not an upgrade error (docs/domain.md §4)
@@ -159,4 +164,3 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         return _result(subscription, option.upgrade_type, refused=refused.reasons)
     except services.OutOfScope:
         raise errors.subscription_not_found(subscription_id) from None
-    return _result(subscription, operation.upgrade_type, operation=operation)
