@@ -63,7 +63,8 @@ def api_headers(get_response):
         echoed = {header: _echoed(request, header) for header in ECHOED}
         with translation.override(api_language(request)):
             response = _media_refusal(request) or as_envelope(get_response(request), request.method)
-            response["Content-Language"] = translation.get_language()
+            # Unless the view said otherwise: the docs page is in the site's language (api/openapi.py).
+            response.setdefault("Content-Language", translation.get_language())
         for header, value in echoed.items():
             response[header] = value
         return response

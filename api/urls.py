@@ -6,26 +6,54 @@ from django-ninja's own static files (no CDN).
 """
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
-from ninja import NinjaAPI
+from django.views.decorators.vary import vary_on_headers
 
 from api import errors
 from api.auth import BearerToken
+from api.openapi import LocalizedNinjaAPI, LocalizedSwagger
 from api.throttling import PartnerThrottle
 from api.token import token
 from api.v1 import catalog, customers, subscriptions, upgrades
 
-api = NinjaAPI(
-    title="Partner Center (offline)",
+# The document's tags, as the routers name them, with what each holds.
+TAGS = [
+    {"name": "customers", "description": gettext_noop("The partner's customers.")},
+    {
+        "name": "subscriptions",
+        "description": gettext_noop("A customer's subscriptions: read them, change their quantity."),
+    },
+    {
+        "name": "upgrades",
+        "description": gettext_noop("A subscription's possible upgrades, and the upgrade itself."),
+    },
+    {
+        "name": "catalog and audit",
+        "description": gettext_noop("The offers of a market, and the partner's operation log."),
+    },
+]
+
+
+def _docs_decorator(view):
+    """Read-only, and in the language the request asks for (api/openapi.py): a cache must keep
+    one copy per language."""
+    return require_GET(vary_on_headers("X-Locale", "Accept-Language")(view))
+
+
+# Its texts are msgids, translated as the document is served (api/openapi.py).
+api = LocalizedNinjaAPI(
+    title=gettext_noop("Partner Center (offline)"),
     version="v1",
-    description=_("Partner Center's REST API for integrators' scripts, run against this app."),
+    description=gettext_noop("Partner Center's REST API for integrators' scripts, run against this app."),
     auth=BearerToken(),
     throttle=[PartnerThrottle()],
     urls_namespace="api",
+    docs=LocalizedSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
-    docs_decorator=require_GET,
+    openapi_extra={"tags": TAGS},
+    docs_decorator=_docs_decorator,
 )
 errors.install(api)
 

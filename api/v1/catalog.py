@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Query, Router
 from pydantic import BeforeValidator
 
@@ -23,7 +24,9 @@ _OPERATION_TYPES = {
     Operation.Kind.QUANTITY_CHANGE: "update_subscription",
 }
 # A market: two letters, any case.
-Country = Annotated[str, Query("US", pattern="^[A-Za-z]{2}$", description="A country code, e.g. US, IN, FR.")]
+Country = Annotated[
+    str, Query("US", pattern="^[A-Za-z]{2}$", description=gettext_noop("A country code, e.g. US, IN, FR."))
+]
 
 
 def _iso_8601(value):
@@ -48,7 +51,13 @@ DEFAULT_PERIOD = datetime.timedelta(days=30)
 
 
 @router.get(
-    "/offers", response=schemas.answers(schemas.OfferCollection), summary="List the offers of a market"
+    "/offers",
+    response=schemas.answers(schemas.OfferCollection),
+    summary=gettext_noop("List the offers of a market"),
+    description=gettext_noop(
+        "The offers sold in the market `country` (any case, US by default), each with the offers "
+        "it upgrades to in `upgradeTargetOffers`."
+    ),
 )
 def list_offers(request, country: Country = "US"):
     market = country.strip().upper()
@@ -100,7 +109,14 @@ def audit_record(operation) -> dict:
 
 
 @router.get(
-    "/auditrecords", response=schemas.answers(schemas.AuditRecordCollection), summary="List the audit records"
+    "/auditrecords",
+    response=schemas.answers(schemas.AuditRecordCollection),
+    summary=gettext_noop("List the audit records"),
+    description=gettext_noop(
+        "The partner's operation log, newest first, from `startDate` to `endDate` (ISO 8601 "
+        "date-times; the last 30 days by default): each change's offer and quantity before and "
+        "after, its result and its reason. Paged as the customers are."
+    ),
 )
 def list_audit_records(
     request,
