@@ -7,8 +7,10 @@
   also hold a standalone Exchange Online (Plan 1) license with Exchange switched off on Business
   Premium, 0.2% have no usage location, 2% have Sway switched off), so the upgrade to E3 meets
   every per-user rule. Tenant 0 is upgraded before measuring (the 10,000-account report); the
-  others are the fresh copies the upgrade POST is timed on, one POST each;
-- "small tenants": the same with 10 users, for the fixed part of the query count;
+  others are the fresh copies the upgrade POST is timed on, one POST each; as many again
+  ("API tenants") for the same POST through the API;
+- "small tenants": the same with 10 users, for the fixed part of the query count (one more for
+  the API's);
 - what each page at scale is compared with: the same page over a data set just large enough to
   fill it (`FILL` rows, a page's worth): a customer of `FILL` subscriptions, two tenants of
   `FILL` licensed users (the first, none with a usage location, upgraded: its report fills
@@ -64,6 +66,8 @@ class BenchData:
     filled: Customer | None = None
     large: list[Tenant] = field(default_factory=list)
     small: list[Tenant] = field(default_factory=list)
+    api_large: list[Tenant] = field(default_factory=list)  # fresh copies for the API's POST
+    api_small: Tenant | None = None
     filled_tenants: list[Tenant] = field(default_factory=list)
     target_offer: Offer | None = None
     demo_user: object = None
@@ -242,6 +246,27 @@ def build(*, many: int, few: int, licensed_users: int, copies: int, small_users:
                 plans=plans,
             )
         )
+    for index in range(copies):
+        data.api_large.append(
+            licensed_tenant(
+                fabrikam,
+                licensed_users,
+                today,
+                slug=f"apilarge{index}",
+                name=f"Bench API large tenant {index}",
+                offers=offers,
+                plans=plans,
+            )
+        )
+    data.api_small = licensed_tenant(
+        fabrikam,
+        small_users,
+        today,
+        slug="apismall",
+        name="Bench API small tenant",
+        offers=offers,
+        plans=plans,
+    )
     return data
 
 

@@ -17,6 +17,11 @@ AT_SCALE = 1.5  # a page at scale over the same page just filled
 FILL = 50  # rows a page shows: the size of a data set "just large enough to fill it"
 API_GET = {"sqlite": 3, "postgresql": 3}  # an API read over the API floor
 API_UPGRADES = {"sqlite": 5, "postgresql": 5}  # the upgrade list, which runs eligibility
+# A quantity change through the API over the API floor (BENCHMARKS.md, "The API"): the floor,
+# the subscription read as a GET reads it (within 3x), and the change within 4x more: its write
+# throttle, the idempotency key's claim and stored answer, the locked change's rules (assigned
+# licenses, the grant), the subscription, its operation and billing line, in three transactions.
+API_WRITE = {"sqlite": 8, "postgresql": 8}
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class Page:
     filled: str | None = None  # key of the same page just filled
     user: str = "demo"
     headers: dict | Callable | None = None  # or (bench) -> the headers
+    # A write through the API: (bench, round) -> its JSON body, sent with `method` and a new
+    # `MS-RequestId` every round, measured after every read so that no page sees its changes.
+    body: Callable | None = None
+    method: str = "get"
 
 
 HTMX = {"HX-Request": "true"}
@@ -95,6 +104,18 @@ def _api_subscription(tenant: str, tail: str = "") -> Callable:
 
 def _bearer(bench) -> dict:
     return bench.bearer
+
+
+def _patched_url(bench) -> str:
+    subscription = bench.patched
+    return f"/api/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.subscription_id}"
+
+
+def _quantity_of_round(bench, number: int) -> dict:
+    """The subscription as read, sent back with one or two seats more than it had, alternately:
+    every round changes the quantity (Partner Center's PATCH: the whole resource, a new
+    `quantity`)."""
+    return {**bench.patched_resource, "quantity": bench.patched.quantity + 1 + number % 2}
 
 
 PAGES = [
@@ -272,5 +293,15 @@ PAGES = [
         API_UPGRADES,
         floor="api",
         headers=_bearer,
+    ),
+    Page(
+        "api-quantity",
+        lambda b: f"API: quantity PATCH (E3, {b.patched_licenses:,} licensed users)",
+        _patched_url,
+        API_WRITE,
+        floor="api",
+        headers=_bearer,
+        body=_quantity_of_round,
+        method="patch",
     ),
 ]

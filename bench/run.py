@@ -6,7 +6,9 @@
 2. In this process, Django's test Client with production settings (DEBUG off, manifest static
    storage, every middleware, persistent connections as `make serve`): every page of
    bench/pages.py, each request right after one of each floor it is judged against
-   (bench/timing.py); the upgrade POSTs; the streamed CSVs (bench/streams.py).
+   (bench/timing.py), the reads first, then the API's writes (a new value and idempotency key
+   every round); the upgrade POSTs, the page's and the API's; the streamed CSVs
+   (bench/streams.py).
 3. Under gunicorn (bench/serving.py): Contoso's page weight as Chromium receives it, and with
    wrk, requests per second of hello, the signed-in floor and the 1,000-subscription page.
 
@@ -22,14 +24,14 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import pages as page_table
 from bench import serving, verdicts
 from bench.database import BASE_DIR, BenchError, analyze, environment, manage, throwaway_database
 from bench.report import load_average, machine, table
-from bench.timing import Measured, Request, measure, send
+from bench.timing import WARM_UPS, Measured, Request, measure, send
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Sizes:
     many: int  # subscriptions of the big customer
     few: int  # ... and of the small one
     licensed_users: int  # of the subscription the upgrade moves
-    copies: int  # fresh copies of it, one timed upgrade POST each
+    copies: int  # fresh copies of it, one timed upgrade POST each (the page's, and the API's)
     iterations: int  # timed requests per page
     wrk_seconds: int
     log_entries: int  # refused attempts in Fabrikam's activity log
@@ -112,6 +114,7 @@ def run(sizes: Sizes, *, quick: bool, use_wrk: bool) -> int:
 
 
 def build(sizes: Sizes):
+    from api.v1.subscriptions import subscription_resource
     from bench import dataset
     from customers.models import Customer
     from subscriptions import eligibility
@@ -119,7 +122,7 @@ def build(sizes: Sizes):
 
     say(
         f"building: customers of {sizes.many:,}, {page_table.FILL} and {sizes.few} subscriptions, "
-        f"{sizes.copies + 1} tenants of {sizes.licensed_users:,} licensed users, "
+        f"{2 * sizes.copies + 1} tenants of {sizes.licensed_users:,} licensed users, "
         f"{sizes.log_entries:,} log entries ..."
     )
     start = time.perf_counter()
@@ -129,6 +132,11 @@ def build(sizes: Sizes):
     dataset.log_attempts(data, sizes.log_entries)
     report = dataset.upgrade(data.large[0], data)
     filled_report = dataset.upgrade(data.filled_tenants[0], data)
+    # The quantity PATCH's subscription: the E3 that report's upgrade made (an offer without
+    # Business Premium's 300-seat maximum, so that seats can be added), which no page reads.
+    patched = Subscription.objects.select_related("customer", "offer", "sold_by").get(
+        pk=report.target_subscription_id
+    )
     active = list(data.many.subscriptions.filter(status=Subscription.Status.ACTIVE).order_by("friendly_name"))
     options = eligibility.upgrade_options_for_page(active)
     refused = next(s for s in active if options.get(s.pk) and not eligibility.is_upgradable(options[s.pk]))
@@ -144,6 +152,9 @@ def build(sizes: Sizes):
         log_entries=Operation.objects.filter(partner=data.demo_user.partner_user.partner).count(),
         refused_subscription=refused,
         bearer=_bearer(),
+        patched=patched,
+        patched_licenses=patched.licenses.count(),
+        patched_resource=subscription_resource(patched, patched.customer),
     )
 
 
@@ -193,6 +204,69 @@ def upgrade_posts(bench: Bench, clients, floors: dict[str, Measured]):
     large = Measured(f"upgrade POST ({sizes.licensed_users:,} users, 1 per copy)")
     written = max(post(tenant, large) for tenant in bench.data.large[1:])
     return small, large, written
+
+
+def api_upgrade_posts(bench: Bench, clients, floors: dict[str, Request], floor_measures: dict[str, Measured]):
+    """The same upgrade POST through the API, on tenants of its own: one of 10 users (the fixed
+    query count), then one per copy of 10,000, each right after one of hello and one of the API
+    floor, with a new `MS-RequestId` (a first request, not a replay). Returns both measures and
+    the most rows one of them wrote."""
+    from subscriptions.models import LicenseAssignment, Operation
+
+    target = str(bench.data.target_offer.sku_id).upper()
+
+    def post(tenant, measured: Measured) -> int:
+        subscription = tenant.subscription
+        request = Request(
+            measured.name,
+            f"/api/v1/customers/{tenant.customer.tenant_id}/subscriptions/{subscription.subscription_id}/upgrades",
+            method="post",
+            data={"targetOffer": {"id": target}, "quantity": tenant.users},
+            content_type="application/json",
+            headers={**bench.bearer, "MS-RequestId": str(uuid.uuid4())},
+        )
+        for key in ("hello", "api"):
+            floor_measures[key].add(*send(clients[floors[key].user], floors[key])[:2])
+        elapsed_ms, queries, response = send(clients["demo"], request)
+        measured.add(elapsed_ms, queries)
+        if response.json()["targetSubscriptionId"] is None:
+            raise BenchError(f"the API did not upgrade {tenant.customer.name}: {response.content[:300]!r}")
+        operation = Operation.objects.get(
+            subscription=subscription, result=Operation.Result.SUCCEEDED, kind=Operation.Kind.UPGRADE
+        )
+        moved = LicenseAssignment.objects.filter(subscription=operation.target_subscription).count()
+        return moved + operation.affected_accounts.count()
+
+    sizes, small_tenant = bench.sizes, bench.data.api_small
+    say(f"API upgrade POSTs: 1 of {small_tenant.users} users, {sizes.copies} of {sizes.licensed_users:,} ...")
+    small = Measured(f"API: upgrade POST ({small_tenant.users} users)")
+    post(small_tenant, small)
+    large = Measured(f"API: upgrade POST ({sizes.licensed_users:,} users, 1 per copy)")
+    written = max(post(tenant, large) for tenant in bench.data.api_large)
+    return small, large, written
+
+
+def page_request(bench: Bench, page: page_table.Page, url: str) -> Request:
+    """The request of a line of the page table; for a write, one that changes data each round."""
+    headers = page.headers(bench) if callable(page.headers) else page.headers
+    request = Request(page.label(bench), url, headers=headers, user=page.user)
+    if page.body is None:
+        return request
+    write = replace(request, method=page.method, content_type="application/json")
+
+    def each_round(number: int) -> Request:
+        fresh = {**(headers or {}), "MS-RequestId": str(uuid.uuid4())}
+        return replace(write, data=page.body(bench, number), headers=fresh)
+
+    return replace(write, each_round=each_round)
+
+
+def quantity_changes(subscription) -> int:
+    from subscriptions.models import Operation
+
+    return Operation.objects.filter(
+        subscription=subscription, kind=Operation.Kind.QUANTITY_CHANGE, result=Operation.Result.SUCCEEDED
+    ).count()
 
 
 def under_gunicorn(bench: Bench, env: dict, clients, *, use_wrk: bool):
@@ -266,14 +340,32 @@ def measure_all(sizes: Sizes, *, env: dict, use_wrk: bool, seed_seconds: float, 
         if url is None:
             skipped.append(page.key)
             continue
-        headers = page.headers(bench) if callable(page.headers) else page.headers
-        listed.append((page, Request(page.label(bench), url, headers=headers, user=page.user)))
-    say(f"measuring {len(listed)} pages x {sizes.iterations}, each after its floors ...")
+        listed.append((page, page_request(bench, page, url)))
+    reads = [(page, request) for page, request in listed if page.body is None]
+    writes = [(page, request) for page, request in listed if page.body is not None]
+    say(f"measuring {len(reads)} pages x {sizes.iterations}, each after its floors ...")
     floor_measures, page_measures = measure(
-        clients, floors, [(request, page.floor) for page, request in listed], sizes.iterations
+        clients, floors, [(request, page.floor) for page, request in reads], sizes.iterations
     )
+    if writes:
+        # After every read, so that no page shows what they change (the activity log would).
+        say(f"measuring {len(writes)} API writes x {sizes.iterations}, each after its floors ...")
+        changes_before = quantity_changes(bench.patched)
+        write_floors, write_measures = measure(
+            clients, floors, [(request, page.floor) for page, request in writes], sizes.iterations
+        )
+        changed = quantity_changes(bench.patched) - changes_before
+        rounds = WARM_UPS + sizes.iterations
+        if changed != rounds:
+            raise BenchError(f"the quantity PATCH changed the quantity {changed} times in {rounds} rounds")
+        for key, extra in write_floors.items():
+            floor_measures[key].samples_ms += extra.samples_ms
+            floor_measures[key].queries += extra.queries
+        page_measures += write_measures
+    listed = reads + writes
     measured = {page.key: result for (page, _), result in zip(listed, page_measures, strict=True)}
     small_post, large_post, written = upgrade_posts(bench, clients, floor_measures)
+    api_small_post, api_large_post, api_written = api_upgrade_posts(bench, clients, floors, floor_measures)
 
     exports = None
     try:
@@ -297,7 +389,7 @@ def measure_all(sizes: Sizes, *, env: dict, use_wrk: bool, seed_seconds: float, 
     factor = verdicts.scale_factor(hello.median)
     lines = machine()
     lines.append(
-        f"data: {bench.customers:,} customers; {sizes.many:,} subscriptions on one; {sizes.copies + 1} x "
+        f"data: {bench.customers:,} customers; {sizes.many:,} subscriptions on one; {2 * sizes.copies + 1} x "
         f"{sizes.licensed_users:,} licensed users; {bench.log_entries:,} log entries; "
         f"{sizes.iterations} timed requests per page; Django test Client, DEBUG off, {vendor}"
     )
@@ -313,6 +405,8 @@ def measure_all(sizes: Sizes, *, env: dict, use_wrk: bool, seed_seconds: float, 
     rows = [(measured[page.key], page.floor) for page, _ in listed] + [
         (small_post, "signed-in"),
         (large_post, "signed-in"),
+        (api_small_post, "api"),
+        (api_large_post, "api"),
     ]
     lines += table(floor_measures, rows)
     if skipped:
@@ -347,6 +441,17 @@ def measure_all(sizes: Sizes, *, env: dict, use_wrk: bool, seed_seconds: float, 
     lines.append(
         verdicts.upgrade_line(
             large_post, max(small_post.queries), written, vendor, factor, sizes.licensed_users
+        )
+    )
+    lines.append(
+        verdicts.api_upgrade_line(
+            api_large_post,
+            max(api_small_post.queries),
+            api_written,
+            vendor,
+            factor,
+            sizes.licensed_users,
+            page_post=large_post,
         )
     )
     if use_wrk:

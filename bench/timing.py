@@ -8,9 +8,12 @@ counting costs next to nothing).
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench.database import BenchError
+
+WARM_UPS = 2  # requests of each page before the timed ones
 
 
 class QueryCounter:
@@ -57,6 +60,13 @@ class Request:
     headers: dict | None = None
     expect: int = 200
     user: str = "demo"  # which signed-in client sends it
+    content_type: str | None = None  # the body's type (the Client encodes a dict as JSON)
+    # A write: (round) -> the request to send in that round, so that every round changes data
+    # (a new value, a new idempotency key) instead of replaying the first.
+    each_round: Callable | None = None
+
+    def for_round(self, number: int) -> "Request":
+        return self.each_round(number) if self.each_round else self
 
 
 def send(client, request: Request) -> tuple[float, int, object]:
@@ -66,6 +76,8 @@ def send(client, request: Request) -> tuple[float, int, object]:
     kwargs = {"headers": request.headers or {}}
     if request.data is not None:
         kwargs["data"] = request.data
+    if request.content_type is not None:
+        kwargs["content_type"] = request.content_type
     with connection.execute_wrapper(counter):
         start = time.perf_counter()
         response = getattr(client, request.method)(request.url, **kwargs)
@@ -86,13 +98,13 @@ def measure(clients: dict, floors: dict[str, Request], pages: list[tuple[Request
     floors' and the pages' measures, by key and in order.
     """
     for request in [*floors.values(), *(request for request, _ in pages)]:  # warm caches
-        for _ in range(2):
-            send(clients[request.user], request)
+        for number in range(WARM_UPS):
+            send(clients[request.user], request.for_round(number))
     floor_measures = {key: Measured(request.name) for key, request in floors.items()}
     page_measures = [Measured(request.name) for request, _ in pages]
-    for _ in range(iterations):
+    for number in range(WARM_UPS, WARM_UPS + iterations):
         for (request, floor), measured in zip(pages, page_measures, strict=True):
             for key in dict.fromkeys(["hello", floor]):
                 floor_measures[key].add(*send(clients[floors[key].user], floors[key])[:2])
-            measured.add(*send(clients[request.user], request)[:2])
+            measured.add(*send(clients[request.user], request.for_round(number))[:2])
     return floor_measures, page_measures

@@ -222,6 +222,14 @@ class ResellerRelationship(models.Model):
         return f"{self.partner} → {self.customer}"
 
 
+class DelegatedAdminGrantQuerySet(models.QuerySet):
+    def counting_on(self, day):
+        """The grants that count on `day`: `DelegatedAdminGrant.counts_on`, asked of the database."""
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day), status=DelegatedAdminGrant.Status.ACTIVE
+        )
+
+
 class DelegatedAdminGrant(models.Model):
     """Delegated admin privileges (DAP / GDAP) of a partner over one customer's service."""
 
@@ -256,6 +264,8 @@ class DelegatedAdminGrant(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
+    objects = DelegatedAdminGrantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("delegated admin grant")
         verbose_name_plural = _("delegated admin grants")
@@ -273,6 +283,7 @@ class DelegatedAdminGrant(models.Model):
         return f"{self.partner} / {self.customer}: {self.get_role_display()} ({self.get_status_display()})"
 
     def counts_on(self, day) -> bool:
+        # The same rule as `DelegatedAdminGrantQuerySet.counting_on`, for a grant already loaded.
         return self.status == self.Status.ACTIVE and (self.end_date is None or self.end_date >= day)
 
     @property

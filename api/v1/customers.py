@@ -3,58 +3,83 @@
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Router
 
 from api import paging, schemas
+from api.answers import json_answer
 from customers.models import DelegatedAdminGrant
 from partnercenter import clock
 from partnercenter.tenancy import customers_for
 
 router = Router(tags=["customers"])
 
+# What `_resource` reads of a customer: the list reads these columns, not model instances.
+_COLUMNS = ("pk", "tenant_id", "domain", "name")
+
 
 def customer_resource(customer, *, delegated: bool) -> dict:
+    return _resource(customer.tenant_id, customer.domain, customer.name, delegated)
+
+
+def _resource(tenant_id, domain: str, name: str, delegated: bool) -> dict:
+    """The Customer resource in JSON's own types, keys in the schema's order, so that
+    `api.answers.json_answer` can write it as it is (docs/api.md, "Customers")."""
+    tenant = str(tenant_id)
     return {
-        "id": customer.tenant_id,
+        "id": tenant,
         "companyProfile": {
-            "tenantId": customer.tenant_id,
-            "domain": customer.domain,
-            "companyName": customer.name,
+            "tenantId": tenant,
+            "domain": domain,
+            "companyName": name,
             "attributes": {"objectType": "CustomerCompanyProfile"},
         },
         "relationshipToPartner": "reseller",
         "allowDelegatedAccess": delegated,
-        "links": {"self": {"uri": f"/customers/{customer.tenant_id}", "method": "GET", "headers": []}},
+        "links": {"self": {"uri": f"/customers/{tenant}", "method": "GET", "headers": []}},
         "attributes": {"objectType": "Customer"},
     }
 
 
-def _delegated(request, customers) -> set[int]:
-    """The customers among `customers` over which the partner's grant counts today (one query)."""
-    today = clock.today()
-    grants = DelegatedAdminGrant.objects.filter(
-        partner=request.partner, customer__in=[customer.pk for customer in customers]
-    )
-    return {grant.customer_id for grant in grants if grant.counts_on(today)}
-
-
-@router.get("/customers", response=schemas.answers(schemas.CustomerCollection), summary="List the customers")
-def list_customers(request, size: paging.Size = paging.MAX_SIZE):
-    customers, total, links = paging.page_of(
-        request, customers_for(request).order_by("name", "pk"), size, "/customers"
-    )
-    delegated = _delegated(request, customers)
-    return {
-        "totalCount": total,
-        "items": [customer_resource(customer, delegated=customer.pk in delegated) for customer in customers],
-        "links": links,
-        "attributes": {"objectType": "Collection"},
-    }
+def _delegated(request, customer_pks: list[int]) -> set[int]:
+    """The customers among `customer_pks` over which the partner's grant counts today (one query,
+    no model instance per grant: they were a third of the customer list's own time)."""
+    grants = DelegatedAdminGrant.objects.filter(partner=request.partner, customer__in=customer_pks)
+    return set(grants.counting_on(clock.today()).values_list("customer_id", flat=True))
 
 
 @router.get(
-    "/customers/{customer_tenant_id}", response=schemas.answers(schemas.Customer), summary="Get a customer"
+    "/customers",
+    response=schemas.answers(schemas.CustomerCollection),
+    summary=gettext_noop("List the customers"),
+    description=gettext_noop(
+        "The partner's customers, by name. `links.next`, when there is a next page, names it by "
+        "its `MS-ContinuationToken` header."
+    ),
+)
+def list_customers(request, size: paging.Size = paging.MAX_SIZE):
+    customers = customers_for(request).order_by("name", "pk")
+    rows, total, links = paging.page_of(request, customers, size, "/customers", columns=_COLUMNS)
+    delegated = _delegated(request, [row[0] for row in rows])
+    return json_answer(
+        {
+            "totalCount": total,
+            "items": [_resource(*row[1:], row[0] in delegated) for row in rows],
+            "links": links,
+            "attributes": {"objectType": "Collection"},
+        }
+    )
+
+
+@router.get(
+    "/customers/{customer_tenant_id}",
+    response=schemas.answers(schemas.Customer),
+    summary=gettext_noop("Get a customer"),
+    description=gettext_noop(
+        "A customer by its tenant id; 404 for one outside the partner's reach. "
+        "`allowDelegatedAccess` says whether the partner's delegated admin grant counts today."
+    ),
 )
 def get_customer(request, customer_tenant_id: UUID):
     customer = get_object_or_404(customers_for(request), tenant_id=customer_tenant_id)
-    return customer_resource(customer, delegated=bool(_delegated(request, [customer])))
+    return json_answer(customer_resource(customer, delegated=bool(_delegated(request, [customer.pk]))))

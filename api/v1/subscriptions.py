@@ -1,16 +1,17 @@
 """`/v1/customers/{c}/subscriptions`: a customer's subscriptions, through the pages' own scope
 (docs/api.md)."""
 
-import datetime
 from http import HTTPStatus
 from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Router
 
 from api import errors, idempotency, paging, schemas
+from api.answers import json_answer, midnight_utc
 from partnercenter.tenancy import customers_for
 from subscriptions import reasons, services
 from subscriptions.models import Subscription
@@ -18,36 +19,81 @@ from subscriptions.models import Subscription
 router = Router(tags=["subscriptions"])
 
 
-def _midnight_utc(day: datetime.date) -> datetime.datetime:
-    """Partner Center's dates are date-times in UTC (its clients cannot parse a date alone)."""
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-
-
 def etag_of(subscription) -> str:
     return str(subscription.version)
 
 
 def subscription_resource(subscription, customer) -> dict:
-    uri = f"/customers/{customer.tenant_id}/subscriptions/{subscription.subscription_id}"
+    offer, seller = subscription.offer, subscription.sold_by
+    return _resource(
+        f"/customers/{customer.tenant_id}/subscriptions/",
+        str(seller.tenant_id) if seller else None,
+        subscription.subscription_id,
+        offer.sku_id,
+        offer.name,
+        subscription.friendly_name,
+        subscription.quantity,
+        subscription.created_on,
+        subscription.term_end,
+        subscription.status,
+        subscription.version,
+    )
+
+
+# What `_resource` reads of a subscription after its link's base and its seller, in its order:
+# the list reads these columns, not model instances (four a row, with the offer, the seller and
+# the customer joined).
+_COLUMNS = (
+    "subscription_id",
+    "offer__sku_id",
+    "offer__name",
+    "friendly_name",
+    "quantity",
+    "created_on",
+    "term_end",
+    "status",
+    "version",
+)
+
+
+def _resource(
+    base,
+    partner_id,
+    subscription_id,
+    sku_id,
+    offer_name,
+    name,
+    quantity,
+    created_on,
+    term_end,
+    status,
+    version,
+) -> dict:
+    """The Subscription resource in JSON's own types, keys in the schema's order, so that
+    `api.answers.json_answer` can write it as it is (docs/api.md, "Subscriptions")."""
+    created, id_ = midnight_utc(created_on), str(subscription_id)
     return {
-        "id": subscription.subscription_id,
-        "offerId": str(subscription.offer.sku_id).upper(),
-        "offerName": subscription.offer.name,
-        "friendlyName": subscription.friendly_name,
-        "quantity": subscription.quantity,
+        "id": id_,
+        "offerId": str(sku_id).upper(),
+        "offerName": offer_name,
+        "friendlyName": name,
+        "quantity": quantity,
         "unitType": "Licenses",
-        "creationDate": _midnight_utc(subscription.created_on),
-        "effectiveStartDate": _midnight_utc(subscription.created_on),
-        "commitmentEndDate": _midnight_utc(subscription.term_end),
+        "creationDate": created,
+        "effectiveStartDate": created,
+        "commitmentEndDate": midnight_utc(term_end),
         # Our status values are Partner Center's names (a cancelled subscription is `deleted`).
-        "status": subscription.status,
-        "autoRenewEnabled": subscription.status == Subscription.Status.ACTIVE,
+        "status": str(status),
+        "autoRenewEnabled": status == Subscription.Status.ACTIVE,
         "billingType": "license",
         "billingCycle": "monthly",
-        "partnerId": subscription.sold_by.tenant_id if subscription.sold_by else None,
-        "links": {"self": {"uri": uri, "method": "GET", "headers": []}},
-        "attributes": {"etag": etag_of(subscription), "objectType": "Subscription"},
+        "partnerId": partner_id,
+        "links": {"self": {"uri": base + id_, "method": "GET", "headers": []}},
+        "attributes": {"etag": str(version), "objectType": "Subscription"},  # `etag_of`'s
     }
+
+
+_ORDER = ("friendly_name", "pk")  # a customer's subscriptions, listed and paged
 
 
 def _customer(request, customer_tenant_id: UUID):
@@ -59,7 +105,7 @@ def _subscriptions(request, customer):
         Subscription.objects.in_scope_of(request.partner)
         .filter(customer=customer)
         .select_related("customer", "offer", "sold_by")
-        .order_by("friendly_name", "pk")
+        .order_by(*_ORDER)
     )
 
 
@@ -76,29 +122,54 @@ def subscription_or_404(request, customer_tenant_id: UUID, subscription_id: UUID
 @router.get(
     "/customers/{customer_tenant_id}/subscriptions",
     response=schemas.answers(schemas.SubscriptionCollection),
-    summary="List a customer's subscriptions",
+    summary=gettext_noop("List a customer's subscriptions"),
+    description=gettext_noop("The customer's subscriptions, by friendly name, paged as the customers are."),
 )
 def list_subscriptions(request, customer_tenant_id: UUID, size: paging.Size = paging.MAX_SIZE):
-    customer = _customer(request, customer_tenant_id)
-    uri = f"/customers/{customer.tenant_id}/subscriptions"
-    subscriptions, total, links = paging.page_of(request, _subscriptions(request, customer), size, uri)
-    return {
-        "totalCount": total,
-        "items": [subscription_resource(subscription, customer) for subscription in subscriptions],
-        "links": links,
-        "attributes": {"objectType": "Collection"},
-    }
+    uri = f"/customers/{customer_tenant_id}/subscriptions"
+    # The scope holds only subscriptions of customers the partner has a relationship with
+    # (`scope_of`, docs/domain.md §1), the customer `_customer` looks up: a list that is not
+    # empty proves the customer reachable, so it is looked up only for an empty one (an
+    # unknown or another partner's customer is still the 404), one query less a page.
+    subscriptions = (
+        Subscription.objects.in_scope_of(request.partner)
+        .filter(customer__tenant_id=customer_tenant_id)
+        .order_by(*_ORDER)
+    )
+    try:
+        rows, total, links = paging.page_of(request, subscriptions, size, uri, columns=_COLUMNS)
+    except errors.ApiError:
+        _customer(request, customer_tenant_id)  # a customer out of reach is a 404 first, as before
+        raise
+    if not total:
+        _customer(request, customer_tenant_id)
+    # Every subscription in the scope is one the partner sold (`scope_of`): its seller's tenant
+    # id is the partner's, with no join to read it.
+    base, seller = f"{uri}/", str(request.partner.tenant_id)
+    return json_answer(
+        {
+            "totalCount": total,
+            "items": [_resource(base, seller, *row) for row in rows],
+            "links": links,
+            "attributes": {"objectType": "Collection"},
+        }
+    )
 
 
 @router.get(
     "/customers/{customer_tenant_id}/subscriptions/{subscription_id}",
     response=schemas.answers(schemas.Subscription),
-    summary="Get a subscription",
+    summary=gettext_noop("Get a subscription"),
+    description=gettext_noop(
+        "A subscription, its version in the `ETag` header and in `attributes.etag`. One unknown or "
+        "outside the partner's scope is 404 with code 20003."
+    ),
 )
-def get_subscription(request, response: HttpResponse, customer_tenant_id: UUID, subscription_id: UUID):
+def get_subscription(request, customer_tenant_id: UUID, subscription_id: UUID):
     subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
-    response["ETag"] = f'"{etag_of(subscription)}"'
-    return subscription_resource(subscription, subscription.customer)
+    answer = json_answer(subscription_resource(subscription, subscription.customer))
+    answer["ETag"] = f'"{etag_of(subscription)}"'
+    return answer
 
 
 def _if_match(request) -> int | None:
@@ -125,7 +196,14 @@ def _stale() -> errors.ApiError:
 @router.patch(
     "/customers/{customer_tenant_id}/subscriptions/{subscription_id}",
     response=schemas.answers(schemas.Subscription, schemas.WRITE_ERRORS),
-    summary="Change a subscription's quantity",
+    summary=gettext_noop("Change a subscription's quantity"),
+    description=gettext_noop(
+        "Send the subscription back with a new `quantity`: every other field is ignored. With "
+        "`If-Match`, a subscription changed since that ETag is 412. The rules are the Add licenses "
+        "page's: outside the offer's limits is 400 with code 2002, fewer seats than assigned "
+        "licenses 400 with code 800002, no delegated admin grant or a read-only application 403. "
+        "A retry with the same `MS-RequestId` changes nothing twice."
+    ),
 )
 @idempotency.keyed
 def change_quantity(

@@ -9,6 +9,7 @@ The list is `eligibility.upgrade_options` in Partner Center's shapes. The POST r
 from uuid import UUID
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Router
 
 from api import errors, idempotency, schemas
@@ -61,7 +62,14 @@ def upgrade_error(reason) -> dict:
 
 
 @router.get(
-    PATH, response=schemas.answers(schemas.UpgradeCollection), summary="List a subscription's upgrades"
+    PATH,
+    response=schemas.answers(schemas.UpgradeCollection),
+    summary=gettext_noop("List a subscription's upgrades"),
+    description=gettext_noop(
+        "The upgrade page's targets, each with `isEligible`, `upgradeType` (`none` when not "
+        "eligible), the default `quantity` and `upgradeErrors`: Partner Center's codes, this app's "
+        "words in `description`."
+    ),
 )
 def list_upgrades(request, customer_tenant_id: UUID, subscription_id: UUID):
     subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
@@ -121,7 +129,13 @@ def _result(subscription, upgrade_type: str, *, operation=None, refused=()) -> d
 @router.post(
     PATH,
     response=schemas.answers(schemas.UpgradeResult, schemas.WRITE_ERRORS),
-    summary="Upgrade a subscription",
+    summary=gettext_noop("Upgrade a subscription"),
+    description=gettext_noop(
+        "Send one item of the upgrade list back: only `targetOffer.id`, `quantity` and "
+        "`acceptUnlicensed` are read. A refused target is a 200 with its `upgradeErrors`; a "
+        "quantity outside the offer's limits is 400 with code 2002. A retry with the same "
+        "`MS-RequestId` returns the first result; the same key with another body is 409."
+    ),
 )
 @idempotency.keyed
 def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: schemas.UpgradeIn):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.pages import FLOOR_LIMIT, FLOORS, PAGES
+from bench.pages import API_WRITE, FLOOR_LIMIT, FLOORS, PAGES
 
 pytestmark = pytest.mark.slow
 
@@ -47,8 +47,11 @@ def test_the_table_has_both_floors_and_every_page_of_the_page_table(quick_run):
     rows = [line for line in quick_run.splitlines() if re.search(ROW, line)]
     skipped = re.search(r"^\(not in this checkout: (.*)\)$", quick_run, re.M)
     missing = set(skipped.group(1).split(", ")) if skipped else set()
-    # One row per page of bench/pages.py (and the two upgrade POSTs), floors aside.
-    assert len(rows) == len(FLOORS) + len(PAGES) - len(missing) + 2
+    # One row per page of bench/pages.py (and the two upgrade POSTs, the page's and the API's),
+    # floors aside.
+    assert len(rows) == len(FLOORS) + len(PAGES) - len(missing) + 4
+    for label in ("upgrade POST (10 users)", "API: upgrade POST (10 users)"):
+        assert re.search(rf"^{re.escape(label)}{ROW}", quick_run, re.M), label
     assert missing <= {"reasons"}  # a page of the table this checkout may not have yet
 
 
@@ -66,6 +69,8 @@ def test_every_floor_page_and_page_at_scale_gets_a_verdict(quick_run):
     assert len(at_scale) == len([page for page in PAGES if page.filled])
     for start in (
         "upgrade POST of",
+        "API upgrade POST of",
+        "API: quantity PATCH",
         "Contoso's subscription list",
         "seed_demo --scale",
         "the whole quick bench",
@@ -90,9 +95,32 @@ def test_absolute_targets_are_scaled_by_this_runs_hello(quick_run):
         r"^scale factor: hello [\d.]+ ms / the reference run's 0.41 ms = ([\d.]+)$", quick_run, re.M
     )
     assert factor
-    (upgrade,) = [line for line in verdicts(quick_run) if "upgrade POST of" in line]
-    assert f"x {factor.group(1)} = " in upgrade
+    upgrades = [line for line in verdicts(quick_run) if "upgrade POST of" in line]
+    assert len(upgrades) == 2  # the page's and the API's, each against the same scaled target
+    for upgrade in upgrades:
+        assert f"x {factor.group(1)} = " in upgrade
     assert re.search(r"^load average at start: [\d.]+ [\d.]+ [\d.]+", quick_run, re.M)
+
+
+def test_the_api_upgrade_post_has_the_page_s_verdict_and_its_ratio_to_the_page_s_post(quick_run):
+    (line,) = [line for line in verdicts(quick_run) if line[5:].startswith("API upgrade POST of")]
+    # Its fixed query count from its own 10-user POST, then one query per 1,000 rows written.
+    fixed = re.search(r"within (\d+) = (\d+) fixed \+ 1 per 1,000 rows", line)
+    (small,) = [row for row in quick_run.splitlines() if row.startswith("API: upgrade POST (10 users)")]
+    assert fixed and small.split()[-3] == fixed.group(2), (line, small)  # its queries column
+    assert re.search(r"; [\d.]+x the page's POST \(target <= [\d.]+x\)$", line), line
+
+
+def test_the_quantity_patch_is_judged_against_the_api_floor_and_writes_every_round(quick_run):
+    (line,) = [line for line in verdicts(quick_run) if line[5:].startswith("API: quantity PATCH")]
+    assert re.search(r"x the API floor \(target <= ([\d.]+)x\)$", line).group(1) in {
+        str(limit) for limit in API_WRITE.values()
+    }
+    # The bench stops (exit 2, no table) unless every round, warm-ups included, changed the
+    # quantity; and every timed round ran the same queries: a replay of a stored answer, or a
+    # quantity left as it was, would run fewer.
+    (row,) = [row for row in quick_run.splitlines() if row.startswith("API: quantity PATCH")]
+    assert re.search(ROW, row) and re.fullmatch(r"\d+", row.split()[-3]), row
 
 
 def test_the_quick_bench_names_the_machine_it_ran_on(quick_run):
