@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 
 from api.demo import DEMO_APPLICATIONS
+from subscriptions.demo_data import ESSENTIALS
+from subscriptions.models import Subscription
 from tests.subscriptions.conftest import snapshot  # noqa: F401 (a fixture reused here)
 
 CREDENTIALS = {application.client_id: application.secret for application in DEMO_APPLICATIONS}
@@ -38,3 +40,11 @@ def northwind_api(demo) -> ApiClient:
 @pytest.fixture
 def billing_api(demo) -> ApiClient:
     return ApiClient(token_for("fabrikam-billing-app"))
+
+
+@pytest.fixture
+def contoso(demo) -> Subscription:
+    """Contoso's Business Essentials, sold by Fabrikam: the subscription the API's writes change."""
+    return Subscription.objects.select_related("customer", "offer").get(
+        customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
+    )

@@ -6,6 +6,7 @@ import pytest
 
 from subscriptions.demo_data import ESSENTIALS
 from subscriptions.models import Offer, Operation, Subscription
+from tests.api.paths import subscription_path
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def contoso(fabrikam_api, demo) -> Subscription:
     contoso = Subscription.objects.select_related("customer").get(
         customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
     )
-    url = f"/api/v1/customers/{contoso.customer.tenant_id}/subscriptions/{contoso.subscription_id}"
+    url = subscription_path(contoso)
     resource = fabrikam_api.get(url).json()
     fabrikam_api.patch(url, {**resource, "quantity": contoso.quantity + 1}, content_type="application/json")
     return contoso

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subscriptions.demo_data import ESSENTIALS
-from subscriptions.models import Subscription
+from tests.api.paths import subscription_path
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +19,6 @@ fuzzed = settings(
     max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 ENVELOPE_KEYS = {"code", "description", "data", "source"}
-
-
-@pytest.fixture
-def contoso(demo) -> Subscription:
-    return Subscription.objects.select_related("customer", "offer").get(
-        customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
-    )
-
-
-def url(subscription) -> str:
-    return f"/api/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.subscription_id}"
 
 
 def assert_answered(response):
@@ -64,11 +52,11 @@ def test_a_list_with_any_paging_language_and_correlation_headers_is_answered(
 def test_a_patch_with_any_key_etag_and_quantity_is_answered_and_a_refusal_changes_nothing(
     fabrikam_api, contoso, snapshot, request_id, if_match, quantity
 ):
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     before = snapshot()
 
     response = fabrikam_api.patch(
-        url(contoso),
+        subscription_path(contoso),
         {**resource, "quantity": quantity},
         content_type="application/json",
         headers={"MS-RequestId": request_id, "If-Match": if_match},

@@ -7,26 +7,18 @@ import pytest
 from django.utils import timezone
 
 from api.models import StoredAnswer
-from subscriptions.demo_data import ESSENTIALS
 from subscriptions.models import Operation, Subscription
+from tests.api.paths import subscription_path
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contoso(demo) -> Subscription:
-    return Subscription.objects.select_related("customer", "offer").get(
-        customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
-    )
-
-
-def url(subscription) -> str:
-    return f"/api/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.subscription_id}"
-
-
 def patch(api, subscription, resource: dict, key: str):
     return api.patch(
-        url(subscription), resource, content_type="application/json", headers={"MS-RequestId": key}
+        subscription_path(subscription),
+        resource,
+        content_type="application/json",
+        headers={"MS-RequestId": key},
     )
 
 
@@ -35,7 +27,7 @@ def attempts_on(subscription) -> int:
 
 
 def test_a_refused_change_is_answered_again_without_a_second_attempt(fabrikam_api, contoso):
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     too_many = {**resource, "quantity": contoso.offer.max_quantity + 1}
     key = str(uuid.uuid4())
 
@@ -50,7 +42,7 @@ def test_a_refused_change_is_answered_again_without_a_second_attempt(fabrikam_ap
 
 
 def test_the_answer_is_stored_with_the_change_and_replayed_with_its_etag(fabrikam_api, contoso):
-    resource = {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 1}
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1}
     key = str(uuid.uuid4())
 
     first = patch(fabrikam_api, contoso, resource, key)
@@ -68,7 +60,7 @@ def test_a_key_still_in_flight_is_waited_for_then_answered_409_with_retry_after(
     fabrikam_api, contoso, settings
 ):
     settings.API_IN_FLIGHT_WAIT_SECONDS = 0.2
-    resource = {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 1}
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1}
     key = str(uuid.uuid4())
     first = patch(fabrikam_api, contoso, resource, key)
     # As if the first request were still running on another worker.
@@ -86,7 +78,7 @@ def test_a_key_still_in_flight_is_waited_for_then_answered_409_with_retry_after(
 
 
 def test_an_abandoned_claim_is_taken_over_and_the_engine_replays_the_change(fabrikam_api, contoso):
-    resource = {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 1}
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1}
     key = str(uuid.uuid4())
     first = patch(fabrikam_api, contoso, resource, key)
     # A worker killed between the commit and its answer, long ago.
@@ -108,19 +100,24 @@ def test_the_same_key_on_another_subscription_is_409_and_changes_nothing(fabrika
     patch(
         fabrikam_api,
         contoso,
-        {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 1},
+        {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1},
         key,
     )
     before = other.quantity
 
-    reused = patch(fabrikam_api, other, {**fabrikam_api.get(url(other)).json(), "quantity": before + 1}, key)
+    reused = patch(
+        fabrikam_api,
+        other,
+        {**fabrikam_api.get(subscription_path(other)).json(), "quantity": before + 1},
+        key,
+    )
 
     other.refresh_from_db()
     assert reused.status_code == 409 and other.quantity == before
 
 
 def test_keys_are_kept_a_day_then_forgotten(fabrikam_api, contoso, settings):
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     patch(fabrikam_api, contoso, {**resource, "quantity": contoso.quantity + 1}, "yesterday")
     kept = (
         timezone.now()
@@ -128,12 +125,12 @@ def test_keys_are_kept_a_day_then_forgotten(fabrikam_api, contoso, settings):
         + datetime.timedelta(minutes=1)
     )
     StoredAnswer.objects.update(created_at=kept)
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     patch(fabrikam_api, contoso, {**resource, "quantity": resource["quantity"] + 1}, "today")
     assert StoredAnswer.objects.count() == 2  # a day old less a minute: still kept
 
     StoredAnswer.objects.filter(created_at=kept).update(created_at=kept - datetime.timedelta(minutes=2))
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     patch(fabrikam_api, contoso, {**resource, "quantity": resource["quantity"] + 1}, "tomorrow")
 
     assert sorted(StoredAnswer.objects.values_list("status", flat=True)) == [200, 200]
@@ -141,14 +138,14 @@ def test_keys_are_kept_a_day_then_forgotten(fabrikam_api, contoso, settings):
 
 
 def test_another_partners_key_is_its_own(fabrikam_api, northwind_api, contoso, demo):
-    resource = {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 1}
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1}
     patch(fabrikam_api, contoso, resource, "shared-key")
     northwind = (
         Subscription.objects.filter(sold_by=demo.northwind, status="active")
         .select_related("customer")
         .first()
     )
-    theirs = {**northwind_api.get(url(northwind)).json(), "quantity": northwind.quantity + 1}
+    theirs = {**northwind_api.get(subscription_path(northwind)).json(), "quantity": northwind.quantity + 1}
 
     answer = patch(northwind_api, northwind, theirs, "shared-key")
 

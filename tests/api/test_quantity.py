@@ -4,29 +4,20 @@ import uuid
 
 import pytest
 
-from subscriptions.demo_data import ESSENTIALS
 from subscriptions.models import Operation, Subscription
+from tests.api.paths import subscription_path
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contoso(demo) -> Subscription:
-    return Subscription.objects.select_related("customer", "offer").get(
-        customer=demo.customers["Contoso Ltd"], sold_by=demo.fabrikam, offer__name=ESSENTIALS
+def patch(api, subscription, resource: dict, **headers):
+    return api.patch(
+        subscription_path(subscription), resource, content_type="application/json", headers=headers
     )
 
 
-def url(subscription) -> str:
-    return f"/api/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.subscription_id}"
-
-
-def patch(api, subscription, resource: dict, **headers):
-    return api.patch(url(subscription), resource, content_type="application/json", headers=headers)
-
-
 def test_the_full_resource_with_a_new_quantity_changes_it_and_moves_the_etag(fabrikam_api, contoso):
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     # Clients re-serialize dates and send fields the API does not know: ignored.
     sent = {
         **resource,
@@ -49,12 +40,12 @@ def test_the_full_resource_with_a_new_quantity_changes_it_and_moves_the_etag(fab
 
 
 def test_a_stale_if_match_is_412_and_a_current_one_applies(fabrikam_api, contoso):
-    resource = fabrikam_api.get(url(contoso)).json()
-    etag = fabrikam_api.get(url(contoso))["ETag"]
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
+    etag = fabrikam_api.get(subscription_path(contoso))["ETag"]
     Subscription.objects.filter(pk=contoso.pk).update(friendly_name="Renamed meanwhile")
 
     stale = patch(fabrikam_api, contoso, {**resource, "quantity": contoso.quantity + 1}, **{"If-Match": etag})
-    current = fabrikam_api.get(url(contoso))["ETag"]
+    current = fabrikam_api.get(subscription_path(contoso))["ETag"]
     applied = patch(
         fabrikam_api, contoso, {**resource, "quantity": contoso.quantity + 1}, **{"If-Match": current}
     )
@@ -64,7 +55,7 @@ def test_a_stale_if_match_is_412_and_a_current_one_applies(fabrikam_api, contoso
 
 
 def test_a_retry_with_the_same_request_id_adds_the_licenses_once(fabrikam_api, contoso):
-    resource = {**fabrikam_api.get(url(contoso)).json(), "quantity": contoso.quantity + 3}
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 3}
     key = str(uuid.uuid4())
 
     first = patch(fabrikam_api, contoso, resource, **{"MS-RequestId": key})
@@ -94,7 +85,7 @@ def test_out_of_range_quantities_are_refused_and_change_nothing(
     fabrikam_api, contoso, quantity, status, code
 ):
     before = (contoso.quantity, contoso.version)
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
 
     response = patch(fabrikam_api, contoso, {**resource, "quantity": quantity})
 
@@ -104,7 +95,7 @@ def test_out_of_range_quantities_are_refused_and_change_nothing(
 
 
 def test_the_same_quantity_is_the_resource_as_it_is(fabrikam_api, contoso):
-    resource = fabrikam_api.get(url(contoso)).json()
+    resource = fabrikam_api.get(subscription_path(contoso)).json()
     operations = Operation.objects.count()
 
     response = patch(fabrikam_api, contoso, resource)
@@ -117,7 +108,7 @@ def test_a_suspended_subscription_is_800091(fabrikam_api, demo):
     tailspin = Subscription.objects.select_related("customer").get(
         customer=demo.customers["Tailspin Toys"], sold_by=demo.fabrikam
     )
-    resource = fabrikam_api.get(url(tailspin)).json()
+    resource = fabrikam_api.get(subscription_path(tailspin)).json()
 
     response = patch(fabrikam_api, tailspin, {**resource, "quantity": tailspin.quantity + 1})
 

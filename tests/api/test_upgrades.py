@@ -6,6 +6,7 @@ import pytest
 
 from subscriptions.demo_data import ESSENTIALS, PREMIUM
 from subscriptions.models import AffectedAccount, Operation, Subscription
+from tests.api.paths import subscription_path
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,7 @@ def source(demo, customer: str, offer: str) -> Subscription:
 
 
 def url(subscription) -> str:
-    return (
-        f"/api/v1/customers/{subscription.customer.tenant_id}/subscriptions/"
-        f"{subscription.subscription_id}/upgrades"
-    )
+    return subscription_path(subscription) + "/upgrades"
 
 
 def eligible_item(api, subscription, target: str = E3) -> dict:
