@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_noop
 from ninja import Router
@@ -14,8 +15,9 @@ from partnercenter.tenancy import customers_for
 
 router = Router(tags=["customers"])
 
-# What `_resource` reads of a customer: the list reads these columns, not model instances.
-_COLUMNS = ("pk", "tenant_id", "domain", "name")
+# What `_resource` reads of a customer, in its order: the list reads these columns, not model
+# instances, the grant's judgement among them (`_delegated`).
+_COLUMNS = ("tenant_id", "domain", "name", "delegated")
 
 
 def customer_resource(customer, *, delegated: bool) -> dict:
@@ -41,11 +43,11 @@ def _resource(tenant_id, domain: str, name: str, delegated: bool) -> dict:
     }
 
 
-def _delegated(request, customer_pks: list[int]) -> set[int]:
-    """The customers among `customer_pks` over which the partner's grant counts today (one query,
-    no model instance per grant: they were a third of the customer list's own time)."""
-    grants = DelegatedAdminGrant.objects.filter(partner=request.partner, customer__in=customer_pks)
-    return set(grants.counting_on(clock.today()).values_list("customer_id", flat=True))
+def _delegated(request) -> Exists:
+    """Whether the partner's delegated admin grant over the customer counts today: a column of
+    the customers' own query (a query of its own per page was a tenth of the list's time)."""
+    grants = DelegatedAdminGrant.objects.filter(partner=request.partner, customer=OuterRef("pk"))
+    return Exists(grants.counting_on(clock.today()))
 
 
 @router.get(
@@ -58,13 +60,12 @@ def _delegated(request, customer_pks: list[int]) -> set[int]:
     ),
 )
 def list_customers(request, size: paging.Size = paging.MAX_SIZE):
-    customers = customers_for(request).order_by("name", "pk")
+    customers = customers_for(request).order_by("name", "pk").annotate(delegated=_delegated(request))
     rows, total, links = paging.page_of(request, customers, size, "/customers", columns=_COLUMNS)
-    delegated = _delegated(request, [row[0] for row in rows])
     return json_answer(
         {
             "totalCount": total,
-            "items": [_resource(*row[1:], row[0] in delegated) for row in rows],
+            "items": [_resource(*row) for row in rows],
             "links": links,
             "attributes": {"objectType": "Collection"},
         }
@@ -81,5 +82,6 @@ def list_customers(request, size: paging.Size = paging.MAX_SIZE):
     ),
 )
 def get_customer(request, customer_tenant_id: UUID):
-    customer = get_object_or_404(customers_for(request), tenant_id=customer_tenant_id)
-    return json_answer(customer_resource(customer, delegated=bool(_delegated(request, [customer.pk]))))
+    customers = customers_for(request).annotate(delegated=_delegated(request))
+    customer = get_object_or_404(customers, tenant_id=customer_tenant_id)
+    return json_answer(customer_resource(customer, delegated=customer.delegated))
