@@ -29,3 +29,8 @@ def midnight_utc(day: datetime.date) -> str:
     """A date as Partner Center's date-time at midnight UTC (its clients cannot parse a date
     alone), as Django's JSON encoder writes an aware UTC datetime: `2026-08-24T00:00:00Z`."""
     return f"{day.isoformat()}T00:00:00Z"
+
+
+def offer_id(sku_id) -> str:
+    """An offer's id on the wire: its SKU id in upper case (any case is accepted back)."""
+    return str(sku_id).upper()

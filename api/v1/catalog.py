@@ -11,6 +11,7 @@ from ninja import Query, Router
 from pydantic import BeforeValidator
 
 from api import paging, schemas
+from api.answers import offer_id
 from api.v1.upgrades import offer_resource
 from subscriptions import catalog_cache, reasons
 from subscriptions.activity import operations_for
@@ -71,7 +72,7 @@ def list_offers(request, country: Country = "US"):
         resource = offer_resource(offer, market)
         targets = (catalog.offers[pk] for pk in catalog.paths.get(offer.pk, ()))
         resource["upgradeTargetOffers"] = [
-            str(target.sku_id).upper() for target in targets if target.is_sold_in(market)
+            offer_id(target.sku_id) for target in targets if target.is_sold_in(market)
         ]
         items.append(resource)
     return {"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}}
@@ -79,9 +80,9 @@ def list_offers(request, country: Country = "US"):
 
 def audit_record(operation) -> dict:
     subscription = operation.subscription
-    old = {"offerId": str(subscription.offer.sku_id).upper(), "quantity": operation.previous_quantity}
+    old = {"offerId": offer_id(subscription.offer.sku_id), "quantity": operation.previous_quantity}
     new = {
-        "offerId": str((operation.target_offer or subscription.offer).sku_id).upper(),
+        "offerId": offer_id((operation.target_offer or subscription.offer).sku_id),
         "quantity": operation.quantity,
     }
     details = [{"key": "Result", "value": operation.result}]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from ninja import Router
 
 from api import errors, idempotency, paging, schemas
-from api.answers import json_answer, midnight_utc
+from api.answers import json_answer, midnight_utc, offer_id
 from partnercenter.tenancy import customers_for
 from subscriptions import reasons, services
 from subscriptions.models import Subscription
@@ -74,7 +74,7 @@ def _resource(
     created, id_ = midnight_utc(created_on), str(subscription_id)
     return {
         "id": id_,
-        "offerId": str(sku_id).upper(),
+        "offerId": offer_id(sku_id),
         "offerName": offer_name,
         "friendlyName": name,
         "quantity": quantity,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from ninja import Router
 
 from api import errors, idempotency, schemas
+from api.answers import offer_id
 from api.v1.subscriptions import subscription_or_404
 from subscriptions import eligibility, reasons, services
 from subscriptions.models import AffectedAccount
@@ -28,7 +29,7 @@ EVERY_ACCOUNT = 2**31 - 1
 
 
 def offer_resource(offer, market: str) -> dict:
-    sku = str(offer.sku_id).upper()
+    sku = offer_id(offer.sku_id)
     return {
         "id": sku,
         "name": offer.name,
@@ -143,8 +144,7 @@ def upgrade(request, customer_tenant_id: UUID, subscription_id: UUID, body: sche
         raise errors.read_only()
     subscription = subscription_or_404(request, customer_tenant_id, subscription_id)
     options = {
-        str(option.target_offer.sku_id).upper(): option
-        for option in eligibility.upgrade_options(subscription)
+        offer_id(option.target_offer.sku_id): option for option in eligibility.upgrade_options(subscription)
     }
     asked = body.targetOffer.id.strip().upper()
     option = options.get(asked)
