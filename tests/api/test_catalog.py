@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from subscriptions.demo_data import ESSENTIALS
 from subscriptions.models import Offer, Operation, Subscription
@@ -88,3 +90,27 @@ def test_any_iso_date_time_is_read_in_utc_and_never_fails(fabrikam_api, moment, 
     response = fabrikam_api.get("/api/v1/auditrecords", {bound: moment})
 
     assert response.status_code in {200, 400}, response.content
+
+
+def queries_of(api, path: str, **query) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path, query).status_code == 200
+    return len(captured)
+
+
+def test_the_audit_records_and_offers_cost_the_same_queries_whatever_the_page_size(fabrikam_api, demo):
+    # Changes of three customers' subscriptions, so that a query per record's customer would show.
+    changed = Subscription.objects.filter(sold_by=demo.fabrikam, status="active").order_by("customer")
+    for subscription in {s.customer_id: s for s in changed.select_related("customer")}.values():
+        resource = fabrikam_api.get(subscription_path(subscription)).json()
+        fabrikam_api.patch(
+            subscription_path(subscription),
+            {**resource, "quantity": subscription.quantity + 1},
+            content_type="application/json",
+        )
+    assert Operation.objects.filter(partner=demo.fabrikam).values("customer").distinct().count() > 2
+    one, many = (queries_of(fabrikam_api, "/api/v1/auditrecords", size=size) for size in (1, 50))
+    # The token, the throttle, the count and the page: nothing per record.
+    assert one == many == 4
+    # The token, the throttle and the catalog version stamp: the catalog itself is cached.
+    assert queries_of(fabrikam_api, "/api/v1/offers", country="US") == 3
