@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from api import idempotency
 from api.models import StoredAnswer
 from subscriptions.models import Operation, Subscription
 from tests.api.paths import subscription_path
@@ -150,3 +151,22 @@ def test_another_partners_key_is_its_own(fabrikam_api, northwind_api, contoso, d
     answer = patch(northwind_api, northwind, theirs, "shared-key")
 
     assert answer.status_code == 200 and answer.json()["quantity"] == northwind.quantity + 1
+
+
+def test_a_crash_after_the_commit_keeps_the_answer_stored_with_the_change(fabrikam_api, contoso, monkeypatch):
+    resource = {**fabrikam_api.get(subscription_path(contoso)).json(), "quantity": contoso.quantity + 1}
+    key = str(uuid.uuid4())
+    answer_once = idempotency.answer_once
+
+    def then_crash(*args, **kwargs):
+        answer_once(*args, **kwargs)
+        raise RuntimeError("the worker died after the commit")
+
+    monkeypatch.setattr(idempotency, "answer_once", then_crash)
+    crashed = patch(fabrikam_api, contoso, resource, key)
+    monkeypatch.undo()
+
+    # The answer committed with the change (the engine's on_success), so the crash did not lose it.
+    stored = StoredAnswer.objects.get(partner=contoso.sold_by)
+    assert crashed.status_code == 500 and stored.status == 200
+    assert patch(fabrikam_api, contoso, resource, key).json() == stored.body
