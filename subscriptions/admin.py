@@ -41,6 +41,7 @@ class ExactIdSearchMixin:
 
 class OfferPriceInline(admin.TabularInline):
     model = OfferPrice
+    fields = ["currency", "term_duration", "billing_cycle", "effective_from", "price", "cost"]
     extra = 0
 
 
@@ -56,12 +57,22 @@ class UpgradePathInline(admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(ExactIdSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "rank", "sku_part_number", "sku_id", "sold_in", "not_sold_in", "max_quantity"]
+    list_display = [
+        "name",
+        "rank",
+        "commerce_type",
+        "sku_part_number",
+        "sku_id",
+        "sold_in",
+        "not_sold_in",
+        "max_quantity",
+    ]
     list_editable = ["rank"]
-    search_fields = ["name", "sku_part_number"]
+    list_filter = ["commerce_type"]
+    search_fields = ["name", "sku_part_number", "product_id"]
     exact_id_fields = ("sku_id",)
     formfield_overrides = WIDE_QUANTITIES
-    filter_horizontal = ["service_plans"]
+    filter_horizontal = ["service_plans", "base_offers"]
     inlines = [OfferPriceInline, UpgradePathInline]
 
 
@@ -82,8 +93,8 @@ class UpgradePathAdmin(admin.ModelAdmin):
 
 @admin.register(OfferPrice)
 class OfferPriceAdmin(admin.ModelAdmin):
-    list_display = ["offer", "currency", "monthly_price"]
-    list_filter = ["currency", "offer"]
+    list_display = ["offer", "currency", "term_duration", "billing_cycle", "effective_from", "price", "cost"]
+    list_filter = ["offer__commerce_type", "currency", "term_duration", "billing_cycle", "offer"]
     list_select_related = ["offer"]
 
 
@@ -106,13 +117,24 @@ class ChannelFilter(admin.SimpleListFilter):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ExactIdSearchMixin, admin.ModelAdmin):
-    list_display = ["friendly_name", "customer", "offer", "quantity", "status", "sold_by", "created_on"]
-    list_filter = ["status", ChannelFilter, "sold_by", "offer"]
+    list_display = [
+        "friendly_name",
+        "customer",
+        "offer",
+        "quantity",
+        "status",
+        "commerce_type",
+        "term_duration",
+        "billing_cycle",
+        "sold_by",
+        "created_on",
+    ]
+    list_filter = ["status", "commerce_type", ChannelFilter, "sold_by", "offer"]
     list_select_related = ["customer", "offer", "sold_by"]
     search_fields = ["friendly_name", "customer__name", "customer__domain"]
     exact_id_fields = ("subscription_id",)
     formfield_overrides = WIDE_QUANTITIES
-    autocomplete_fields = ["customer", "upgraded_to"]
+    autocomplete_fields = ["customer", "upgraded_to", "base_subscription"]
     readonly_fields = ["subscription_id", "version"]
     date_hierarchy = "created_on"
 
@@ -153,10 +175,13 @@ class BillingLineInline(ReadOnlyAdminMixin, admin.TabularInline):
         "kind",
         "subscription",
         "quantity",
-        "monthly_price",
+        "unit_price",
         "daily_price",
         "days",
         "amount",
+        "unit_cost",
+        "cost",
+        "margin",
         "currency",
     ]
     readonly_fields = fields

@@ -1,4 +1,5 @@
-"""The catalog of docs/domain.md §2, shipped as data.
+"""The catalogs of docs/domain.md §2, shipped as data: the legacy one of the source article, and
+"Microsoft 365 (new commerce, 2026)" (`new_commerce_catalog_data`).
 
 `load_catalog` writes it into the database. Migration 0002 calls it with the historical models so
 a fresh database has the catalog; `seed_demo` and the test fixtures call it with the real models
@@ -9,11 +10,14 @@ admin added) are left alone; an offer's service plans are the catalog's exactly,
 the offer.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+
+from subscriptions import new_commerce_catalog_data as nce
 
 # Partner Center has no public SKU ids for the India offers; these are ours, fixed forever so the
 # demo and the tests can rely on them.
@@ -230,8 +234,12 @@ def _models(apps):
     )
 
 
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
 def _has_rank(offer_model) -> bool:
-    return any(field.name == "rank" for field in offer_model._meta.get_fields())
+    return _has_field(offer_model, "rank")
 
 
 def _bump_stamp(apps) -> None:
@@ -270,18 +278,30 @@ def _ensure(model, lookup: dict, values: dict):
     return row
 
 
-def load_catalog(apps=None) -> dict:
-    """Write the catalog into the database; returns the catalog's offers by name.
+def load_catalog(apps=None, *, as_of: datetime.date | None = None, redate: bool = False) -> dict:
+    """Write the catalogs into the database; returns their offers by name.
 
-    `apps` is a migration's historical app registry; None uses the real models.
+    `apps` is a migration's historical app registry; None uses the real models. A registry from
+    before the new-commerce fields (migration 0010) gets the legacy catalog only, in its own
+    shape. The new-commerce prices take effect relative to `as_of` (business today by default);
+    they are written where the price list has none for their offer, term and cycle, or, with
+    `redate`, written again from `as_of` in place of the rows there (`seed_demo`, docs/domain.md §2).
     """
     Offer, OfferPrice, ServicePlan, UpgradePath = _models(apps)
+    with_new_commerce = _has_field(Offer, "commerce_type")
+    legacy_price = "price" if with_new_commerce else "monthly_price"
+    legacy_day = {}
+    if with_new_commerce:
+        from subscriptions.models import LEGACY_PRICES_FROM
+
+        legacy_day = {"term_duration": "", "billing_cycle": "monthly", "effective_from": LEGACY_PRICES_FROM}
 
     # One transaction: a half-written catalog would make every eligibility answer wrong.
     with transaction.atomic():
+        service_plans = SERVICE_PLANS + (nce.NEW_SERVICE_PLANS if with_new_commerce else [])
         plans = {
             plan_id: _ensure(ServicePlan, {"plan_id": plan_id}, {"name": name, "family": family})
-            for plan_id, name, family in SERVICE_PLANS
+            for plan_id, name, family in service_plans
         }
         offers = {}
         for item in OFFERS:
@@ -301,13 +321,114 @@ def load_catalog(apps=None) -> dict:
             )
             offer.service_plans.set([plans[plan_id] for plan_id in item.plans])
             for currency, amount in item.prices.items():
-                price = {"monthly_price": Decimal(amount)}
-                _ensure(OfferPrice, {"offer": offer, "currency": currency}, price)
+                # The legacy price list: one price per offer and currency, from one day on.
+                _ensure(
+                    OfferPrice,
+                    {"offer": offer, "currency": currency, **legacy_day},
+                    {legacy_price: Decimal(amount)},
+                )
             offers[item.name] = offer
-        for source, targets in UPGRADE_PATHS.items():
-            for target in targets:
-                UpgradePath.objects.get_or_create(source_offer=offers[source], target_offer=offers[target])
-        # The real models' writes bumped the stamp through their signals; historical ones send none.
-        if apps is not None:
+        _ensure_paths(UpgradePath, offers, UPGRADE_PATHS)
+        prices_written = False
+        if with_new_commerce:
+            new_offers, prices_written = _load_new_commerce(
+                Offer, OfferPrice, UpgradePath, plans, as_of=as_of, redate=redate
+            )
+            offers |= new_offers
+        # The real models' writes bumped the stamp through their signals, but for the price rows'
+        # bulk writes; historical ones send none.
+        if apps is not None or prices_written:
             _bump_stamp(apps)
         return offers
+
+
+def _ensure_paths(UpgradePath, offers: dict, paths: dict[str, list[str]]) -> None:
+    for source, targets in paths.items():
+        for target in targets:
+            UpgradePath.objects.get_or_create(source_offer=offers[source], target_offer=offers[target])
+
+
+def _load_new_commerce(Offer, OfferPrice, UpgradePath, plans, *, as_of, redate) -> tuple[dict, bool]:
+    """The 2026 catalog's offers by name, and whether a price row was (bulk-)written."""
+    from partnercenter import clock
+
+    as_of = as_of or clock.today()
+    offers, prices_written = {}, False
+    for item in nce.OFFERS:
+        offer = _ensure(
+            Offer,
+            {"name": item.name},
+            {
+                "commerce_type": "new_commerce",
+                "product_id": item.product_id,
+                "sku_code": item.sku_code,
+                "sku_part_number": item.sku_part_number,
+                "sku_id": uuid.UUID(item.sku_id),
+                "sold_in": EVERY_MARKET,
+                "not_sold_in": "",
+                "min_quantity": 1,
+                "max_quantity": item.max_quantity,
+                "rank": item.rank,
+            },
+        )
+        offer.service_plans.set([plans[plan_id] for plan_id in item.plans])
+        offers[item.name] = offer
+        prices_written |= _ensure_prices(OfferPrice, offer, item, as_of=as_of, redate=redate)
+    for item in nce.OFFERS:
+        offers[item.name].base_offers.set([offers[name] for name in item.bases])
+    _ensure_paths(UpgradePath, offers, nce.TRANSITION_PATHS)
+    return offers, prices_written
+
+
+def new_commerce_price_rows(item: nce.NewCommerceOffer, *, as_of: datetime.date):
+    """(currency, term, cycle, effective from, price, cost) of every row `item`'s figures make."""
+    published = as_of + datetime.timedelta(days=nce.PUBLISHED_FROM_DAYS)
+    rise = as_of + datetime.timedelta(days=nce.RISE_FROM_DAYS)
+    for currency, figures in item.prices.items():
+        for rule in nce.PRICE_RULES:
+            if rule.term not in item.terms:
+                continue
+            for effective_from, figure in zip((published, rise), figures, strict=True):
+                if effective_from == rise and figure == figures[0]:
+                    continue  # no rise for this offer: one row says it
+                price = _cents(Decimal(figure) * rule.factor * rule.months_per_period)
+                cost = _cents(price * nce.DEMO_COST_SHARE) if item.has_cost else None
+                yield currency, rule.term, rule.cycle, effective_from, price, cost
+
+
+def _ensure_prices(OfferPrice, offer, item, *, as_of, redate) -> bool:
+    """Write `item`'s price rows for every term and cycle the price list lacks, or, with `redate`,
+    for every one whose rows differ from those `as_of` makes; True when a row was written."""
+    wanted: dict[tuple, set] = {}
+    for currency, term, cycle, effective_from, price, cost in new_commerce_price_rows(item, as_of=as_of):
+        wanted.setdefault((currency, term, cycle), set()).add((effective_from, price, cost))
+    existing = OfferPrice.objects.filter(offer=offer)
+    stored: dict[tuple, set] = {}
+    for currency, term, cycle, *row in existing.values_list(
+        "currency", "term_duration", "billing_cycle", "effective_from", "price", "cost"
+    ):
+        stored.setdefault((currency, term, cycle), set()).add(tuple(row))
+    stale = [key for key in wanted if key in stored and stored[key] != wanted[key]] if redate else []
+    missing = [key for key in wanted if key not in stored] + stale
+    for currency, term, cycle in stale:
+        existing.filter(currency=currency, term_duration=term, billing_cycle=cycle).delete()
+    OfferPrice.objects.bulk_create(
+        [
+            OfferPrice(
+                offer=offer,
+                currency=currency,
+                term_duration=term,
+                billing_cycle=cycle,
+                effective_from=effective_from,
+                price=price,
+                cost=cost,
+            )
+            for currency, term, cycle in missing
+            for effective_from, price, cost in wanted[(currency, term, cycle)]
+        ]
+    )
+    return bool(missing)
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -35,7 +35,8 @@ class Catalog:
     """The whole catalog as one read saw it, at the stamp read just before (None: no stamp row)."""
 
     stamp: str | None
-    # Every offer by pk, its `service_plans` and `prices` prefetched (`.all()` reads no table).
+    # Every offer by pk, its `service_plans`, `prices` and `base_offers` prefetched (`.all()`
+    # reads no table).
     offers: Mapping[int, Offer]
     # Source offer pk -> the pks of its possible upgrades, unordered (eligibility sorts by rank).
     paths: Mapping[int, tuple[int, ...]]
@@ -126,7 +127,9 @@ def _load(stamp: str | None) -> Catalog:
     pairs = UpgradePath.objects.order_by().values_list("source_offer_id", "target_offer_id")
     for source_id, target_id in pairs:
         paths.setdefault(source_id, []).append(target_id)
-    offers = {offer.pk: offer for offer in Offer.objects.prefetch_related("service_plans", "prices")}
+    offers = {
+        offer.pk: offer for offer in Offer.objects.prefetch_related("service_plans", "prices", "base_offers")
+    }
     catalog = Catalog(
         stamp=stamp,
         offers=MappingProxyType(offers),
@@ -162,5 +165,6 @@ for _model in CATALOG_MODELS:
     post_delete.connect(_catalog_written, sender=_model, dispatch_uid=f"catalog-deleted-{_model.__name__}")
 # Both directions (offer.service_plans, plan.offers) send it with the through model as sender.
 m2m_changed.connect(_plans_changed, sender=Offer.service_plans.through, dispatch_uid="catalog-plans-changed")
+m2m_changed.connect(_plans_changed, sender=Offer.base_offers.through, dispatch_uid="catalog-bases-changed")
 request_started.connect(_request_started, dispatch_uid="catalog-request-started")
 request_finished.connect(_request_finished, dispatch_uid="catalog-request-finished")

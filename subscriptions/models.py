@@ -38,6 +38,37 @@ class Currency(models.TextChoices):
     INR = "INR", _("Indian rupee")
 
 
+class CommerceType(models.TextChoices):
+    """Partner Center's two ways of selling: the legacy license-based one of the source article,
+    and new commerce, with terms and billing cycles (docs/domain.md §2)."""
+
+    LEGACY = "legacy", _("Legacy")
+    NEW_COMMERCE = "new_commerce", _("New commerce")
+
+
+class TermDuration(models.TextChoices):
+    """A new-commerce term, as Partner Center writes it (ISO 8601 durations)."""
+
+    P1M = "P1M", _("1 month")
+    P1Y = "P1Y", _("1 year")
+    P3Y = "P3Y", _("3 years")
+
+
+# Months in each term: the arithmetic of term ends and renewals.
+TERM_MONTHS = {TermDuration.P1M: 1, TermDuration.P1Y: 12, TermDuration.P3Y: 36}
+
+
+class BillingCycle(models.TextChoices):
+    """How often a subscription is billed: legacy subscriptions are billed monthly."""
+
+    MONTHLY = "monthly", _("Monthly")
+    ANNUAL = "annual", _("Annual")
+
+
+# Months in each billing period (docs/domain.md §8).
+CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.ANNUAL: 12}
+
+
 # --- Catalog --------------------------------------------------------------------------------
 
 
@@ -61,9 +92,28 @@ class ServicePlan(models.Model):
 
 
 class Offer(models.Model):
-    """A product a partner can sell, priced per license per month."""
+    """A product a partner can sell, priced per license (docs/domain.md §2).
+
+    A new-commerce offer is a Partner Center product and SKU (`product_id`, `sku_code`); its terms
+    and billing cycles are the combinations its price list has rows for.
+    """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    commerce_type = models.CharField(
+        _("commerce type"), max_length=12, choices=CommerceType.choices, default=CommerceType.LEGACY
+    )
+    product_id = models.CharField(
+        _("product id"),
+        max_length=20,
+        blank=True,
+        help_text=_("New commerce only: the first part of the catalog item id."),
+    )
+    sku_code = models.CharField(
+        _("SKU code"),
+        max_length=10,
+        blank=True,
+        help_text=_("New commerce only: the second part of the catalog item id, such as 0001."),
+    )
     sku_part_number = models.CharField(_("SKU part number"), max_length=100)
     sku_id = models.UUIDField(_("SKU id"), unique=True)
     sold_in = models.CharField(
@@ -85,6 +135,14 @@ class Offer(models.Model):
     service_plans = models.ManyToManyField(
         ServicePlan, related_name="offers", blank=True, verbose_name=_("service plans")
     )
+    base_offers = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="add_ons",
+        blank=True,
+        verbose_name=_("eligible base offers"),
+        help_text=_("An add-on is sold only beside a subscription of one of these; empty for a base offer."),
+    )
     # Partner Center's offer rank: the catalog's order, the order of the possible upgrades.
     rank = models.PositiveSmallIntegerField(
         _("rank"),
@@ -101,10 +159,33 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=Q(max_quantity__gte=F("min_quantity")), name="offer_max_not_below_min"
             ),
+            models.CheckConstraint(
+                condition=Q(commerce_type__in=["legacy", "new_commerce"]), name="offer_commerce_type_valid"
+            ),
+            # A new-commerce offer has its catalog item's product and SKU; a legacy one has neither.
+            models.CheckConstraint(
+                condition=Q(commerce_type="legacy", product_id="", sku_code="")
+                | (Q(commerce_type="new_commerce") & ~Q(product_id="") & ~Q(sku_code="")),
+                name="offer_catalog_item_matches_commerce_type",
+            ),
         ]
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        if self.commerce_type == CommerceType.NEW_COMMERCE and not (self.product_id and self.sku_code):
+            raise ValidationError(_("A new-commerce offer needs its product id and SKU code."))
+        if self.commerce_type == CommerceType.LEGACY and (self.product_id or self.sku_code):
+            raise ValidationError(_("A legacy offer has no product id nor SKU code."))
+
+    @property
+    def is_new_commerce(self) -> bool:
+        return self.commerce_type == CommerceType.NEW_COMMERCE
+
+    def catalog_item_id(self, term_duration: str) -> str:
+        """Partner Center's `productId:skuId:availabilityId` of this offer for a term."""
+        return catalog_item_id(self.product_id, self.sku_code, term_duration)
 
     @property
     def label(self) -> str:
@@ -120,24 +201,102 @@ class Offer(models.Model):
         return min(max(current, self.min_quantity), self.max_quantity)
 
 
+def availability_id(term_duration: str) -> str:
+    """The demo's availability of a term, the same for every product: visibly invented
+    (`DEMO0P1Y01`), never one of Partner Center's (docs/domain.md §2)."""
+    return f"DEMO0{term_duration}01"
+
+
+def catalog_item_id(product_id: str, sku_code: str, term_duration: str) -> str:
+    """Partner Center's `productId:skuId:availabilityId`, from a new-commerce offer's parts."""
+    return f"{product_id}:{sku_code}:{availability_id(term_duration)}"
+
+
+# The day the legacy price list takes effect: before any day the app bills (docs/domain.md §2).
+LEGACY_PRICES_FROM = datetime.date(2011, 6, 28)
+
+
 class OfferPrice(models.Model):
-    """The price list: one list price per offer and currency."""
+    """One price of the price list: per offer, currency, term and billing cycle, from a day on.
+
+    The price in effect on a day is the row with the latest `effective_from` on or before it
+    (docs/domain.md §2). Legacy rows have no term and the monthly cycle.
+    """
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="prices", verbose_name=_("offer"))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
-    monthly_price = models.DecimalField(_("price per license per month"), max_digits=12, decimal_places=2)
+    term_duration = models.CharField(
+        _("term"),
+        max_length=3,
+        choices=TermDuration.choices,
+        blank=True,
+        help_text=_("Blank for a legacy offer."),
+    )
+    billing_cycle = models.CharField(
+        _("billing cycle"), max_length=8, choices=BillingCycle.choices, default=BillingCycle.MONTHLY
+    )
+    effective_from = models.DateField(_("effective from"), default=LEGACY_PRICES_FROM)
+    price = models.DecimalField(
+        _("customer's price"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Per license for one billing period: a month, or a year for annual billing."),
+    )
+    cost = models.DecimalField(
+        _("partner's cost"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the partner pays per license for the same period; blank when unknown."),
+    )
 
     class Meta:
-        ordering = ["offer", "currency"]
+        ordering = ["offer", "currency", "term_duration", "billing_cycle", "effective_from"]
         verbose_name = _("price")
         verbose_name_plural = _("price list")
         constraints = [
-            models.UniqueConstraint(fields=["offer", "currency"], name="one_price_per_offer_currency"),
-            models.CheckConstraint(condition=Q(monthly_price__gte=0), name="price_not_negative"),
+            models.UniqueConstraint(
+                fields=["offer", "currency", "term_duration", "billing_cycle", "effective_from"],
+                name="one_price_per_offer_term_cycle_day",
+                violation_error_message=_(
+                    "This offer has a price for this term and cycle from this day already."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="price_not_negative"),
+            models.CheckConstraint(condition=Q(cost__isnull=True) | Q(cost__gte=0), name="cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(billing_cycle__in=["monthly", "annual"]), name="price_billing_cycle_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_duration__in=["", "P1M", "P1Y", "P3Y"]), name="price_term_valid"
+            ),
+            # A one-month term is billed monthly; a legacy row (no term) too.
+            models.CheckConstraint(
+                condition=~Q(billing_cycle="annual", term_duration__in=["", "P1M"]),
+                name="annual_billing_needs_a_term_of_a_year_or_more",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.offer}: {self.monthly_price} {self.currency}"
+        term = f" {self.term_duration}/{self.billing_cycle}" if self.term_duration else ""
+        return f"{self.offer}{term}: {self.price} {self.currency} from {self.effective_from}"
+
+    @property
+    def margin(self):
+        """The customer's price less the partner's cost; None without a cost."""
+        return None if self.cost is None else self.price - self.cost
+
+    def clean(self):
+        if self.offer_id is None:
+            return
+        offer = self.offer
+        if offer.is_new_commerce and not self.term_duration:
+            raise ValidationError({"term_duration": _("A new-commerce price needs a term.")})
+        if not offer.is_new_commerce and self.term_duration:
+            raise ValidationError({"term_duration": _("A legacy price has no term.")})
+        if self.billing_cycle == BillingCycle.ANNUAL and self.term_duration in ("", TermDuration.P1M):
+            raise ValidationError({"billing_cycle": _("Annual billing needs a term of a year or more.")})
 
 
 class UpgradePath(models.Model):
@@ -180,6 +339,14 @@ class UpgradePath(models.Model):
             return
         if self.source_offer_id == self.target_offer_id:
             raise ValidationError({"target_offer": _("An offer cannot be upgraded to itself.")})
+        if self.source_offer.commerce_type != self.target_offer.commerce_type:
+            raise ValidationError(
+                {
+                    "target_offer": _(
+                        "A path joins two offers of the same commerce type: legacy or new commerce."
+                    )
+                }
+            )
         duplicate = UpgradePath.objects.filter(
             source_offer_id=self.source_offer_id, target_offer_id=self.target_offer_id
         )
@@ -278,6 +445,49 @@ def add_months(day: datetime.date, months: int, *, anniversary_day: int | None =
     return datetime.date(year, month, min(anniversary_day or day.day, last))
 
 
+def monthly_period(anchor: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The month `today` falls in, counted forwards from `anchor` (Jan 31 -> Feb 28/29 -> Mar 31)."""
+    months = (today.year - anchor.year) * 12 + today.month - anchor.month
+    if add_months(anchor, months) > today:
+        months -= 1
+    months = max(months, 0)
+    start = add_months(anchor, months)
+    return start, add_months(anchor, months + 1) - datetime.timedelta(days=1)
+
+
+def period_before(
+    renews_on: datetime.date, months: int, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The billing period of `months` months that holds `today`, counted back from `renews_on`.
+
+    A term's periods end the day before its renewal, each `months` long, on the renewal's day of
+    the month (clamped to the month's last day). `today` on or after `renews_on`: the last period.
+    """
+    step = 1
+    while True:
+        start = add_months(renews_on, -months * step, anniversary_day=renews_on.day)
+        if start <= today or step > 10_000:
+            end = add_months(renews_on, -months * (step - 1), anniversary_day=renews_on.day)
+            return start, end - datetime.timedelta(days=1)
+        step += 1
+
+
+def billing_period_of(
+    subscription: "Subscription", today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The billing period of `subscription` holding `today` (docs/domain.md §8): a month from the
+    creation day for legacy; for new commerce a month or, billed annually, a term year, counted
+    back from the renewal day."""
+    if not subscription.is_new_commerce:
+        return monthly_period(subscription.created_on, today)
+    return period_before(subscription.renews_on, CYCLE_MONTHS[subscription.billing_cycle], today)
+
+
+def term_end_for(start: datetime.date, term_duration: str) -> datetime.date:
+    """The last day of a new-commerce term starting on `start`."""
+    return add_months(start, TERM_MONTHS[term_duration]) - datetime.timedelta(days=1)
+
+
 class Subscription(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -311,6 +521,31 @@ class Subscription(models.Model):
     )
     created_on = models.DateField(_("created on"), default=clock.today)
     term_end = models.DateField(_("term end"))
+    commerce_type = models.CharField(
+        _("commerce type"), max_length=12, choices=CommerceType.choices, default=CommerceType.LEGACY
+    )
+    # New commerce only (docs/domain.md §3): the term, its billing cycle, and the day the price
+    # was locked on (the term's start; a coterminous subscription's own start day).
+    term_duration = models.CharField(_("term"), max_length=3, choices=TermDuration.choices, blank=True)
+    billing_cycle = models.CharField(
+        _("billing cycle"), max_length=8, choices=BillingCycle.choices, default=BillingCycle.MONTHLY
+    )
+    price_locked_on = models.DateField(
+        _("price locked on"),
+        null=True,
+        blank=True,
+        help_text=_("New commerce only: the day whose price the subscription pays until it renews."),
+    )
+    base_subscription = models.ForeignKey(
+        "self",
+        # An add-on goes with its base (what Partner Center does when the base is cancelled).
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="add_ons",
+        verbose_name=_("base subscription"),
+        help_text=_("An add-on only: the subscription it is sold beside."),
+    )
     upgraded_to = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -346,6 +581,28 @@ class Subscription(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__gt=F("created_on")), name="term_ends_after_creation"
             ),
+            # New commerce has a term and a price-lock day; legacy has neither and bills monthly.
+            models.CheckConstraint(
+                condition=Q(
+                    commerce_type="legacy",
+                    term_duration="",
+                    billing_cycle="monthly",
+                    price_locked_on__isnull=True,
+                )
+                | (
+                    Q(commerce_type="new_commerce", price_locked_on__isnull=False)
+                    & Q(term_duration__in=["P1M", "P1Y", "P3Y"])
+                ),
+                name="subscription_term_matches_commerce_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(billing_cycle="annual", term_duration="P1M"),
+                name="subscription_annual_billing_needs_a_long_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_subscription__isnull=True) | ~Q(base_subscription=F("pk")),
+                name="add_on_not_its_own_base",
+            ),
         ]
 
     def __str__(self):
@@ -362,10 +619,56 @@ class Subscription(models.Model):
                 kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """What the constraints cannot say: an add-on's base (docs/domain.md §2)."""
+        if self.offer_id is None:
+            return
+        bases = {offer.pk for offer in self.offer.base_offers.all()}
+        base = self.base_subscription
+        if bases and base is None:
+            raise ValidationError({"base_subscription": _("An add-on is sold beside a base subscription.")})
+        if base is None:
+            return
+        if not bases:
+            raise ValidationError({"base_subscription": _("Only an add-on has a base subscription.")})
+        if base.customer_id != self.customer_id or base.offer_id not in bases:
+            raise ValidationError(
+                {
+                    "base_subscription": _(
+                        "The base must be the customer's subscription of an eligible base offer."
+                    )
+                }
+            )
+
+    @property
+    def is_new_commerce(self) -> bool:
+        return self.commerce_type == CommerceType.NEW_COMMERCE
+
+    @property
+    def renews_on(self) -> datetime.date:
+        """The day after the term's end: where a new-commerce term's billing periods count back from."""
+        return self.term_end + datetime.timedelta(days=1)
+
+    @property
+    def catalog_item_id(self) -> str:
+        """New commerce only: Partner Center's catalog item the subscription is of; '' for legacy."""
+        return self.offer.catalog_item_id(self.term_duration) if self.is_new_commerce else ""
+
     @property
     def is_active(self) -> bool:
         """Only an active subscription may be upgraded or change its licenses (docs/domain.md §3)."""
         return self.status == self.Status.ACTIVE
+
+    @property
+    def term_label(self) -> str:
+        """A new-commerce subscription's term and billing cycle in words ("1 year, billed
+        monthly"); blank for legacy."""
+        if not self.is_new_commerce:
+            return ""
+        term = TermDuration(self.term_duration).label
+        if self.billing_cycle == BillingCycle.ANNUAL:
+            return gettext("%(term)s, billed annually") % {"term": term}
+        return gettext("%(term)s, billed monthly") % {"term": term}
 
     @property
     def status_label(self) -> str:
@@ -375,9 +678,16 @@ class Subscription(models.Model):
 
     def next_anniversary(self, today: datetime.date) -> datetime.date | None:
         """The first billing anniversary after `today`; None when the subscription is not billed,
-        i.e. not active (docs/domain.md §3). Every page asks this one rule."""
+        i.e. not active (docs/domain.md §3). Every page asks this one rule.
+
+        Legacy anniversaries count forwards from the creation day, a month at a time; a
+        new-commerce subscription's count back from its renewal day, a billing period at a time,
+        so a coterminous subscription is billed on its source's days (docs/domain.md §8).
+        """
         if not self.is_active:
             return None
+        if self.is_new_commerce:
+            return billing_period_of(self, today)[1] + datetime.timedelta(days=1)
         months = (today.year - self.created_on.year) * 12 + today.month - self.created_on.month
         candidate = add_months(self.created_on, months)
         if candidate <= today:
@@ -687,9 +997,27 @@ class BillingLine(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
-    monthly_price = models.DecimalField(_("monthly price"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(
+        _("price per license"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("The customer's price for one billing period: a month, or a year for annual billing."),
+    )
     daily_price = models.DecimalField(
         _("daily price"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    # The partner's side of the line, where the price list has a cost (docs/domain.md §8).
+    unit_cost = models.DecimalField(
+        _("partner's cost per license"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cost = models.DecimalField(_("partner's cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+    margin = models.DecimalField(
+        _("margin"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The amount less the partner's cost; empty when the price list has no cost."),
     )
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("licenses"))
@@ -701,6 +1029,15 @@ class BillingLine(models.Model):
         ordering = ["operation", "pk"]
         verbose_name = _("billing line")
         verbose_name_plural = _("billing lines")
+        constraints = [
+            models.CheckConstraint(
+                # Both or neither; that the margin is the amount less the cost is `billing`'s
+                # arithmetic (SQLite would compare the decimals as floating point numbers).
+                condition=Q(cost__isnull=True, margin__isnull=True)
+                | Q(cost__isnull=False, margin__isnull=False),
+                name="margin_with_cost",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.amount} {self.currency}"

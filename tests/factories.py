@@ -134,7 +134,7 @@ class OfferFactory(DjangoModelFactory):
     def prices(obj, create, extracted, **kwargs):
         if create:
             for currency, amount in (extracted or {"USD": "10.00"}).items():
-                OfferPrice.objects.create(offer=obj, currency=currency, monthly_price=Decimal(amount))
+                OfferPrice.objects.create(offer=obj, currency=currency, price=Decimal(amount))
 
 
 class UpgradePathFactory(DjangoModelFactory):

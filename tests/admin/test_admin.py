@@ -100,8 +100,8 @@ def test_the_offer_page_edits_service_plans_and_prices(admin_client):
     offer = OfferFactory(prices={"USD": "8.25", "EUR": "8.80"})
     page = admin_client.get(reverse("admin:subscriptions_offer_change", args=[offer.pk])).content.decode()
     assert 'name="service_plans"' in page
-    assert 'name="prices-0-monthly_price"' in page
-    assert 'name="prices-1-monthly_price"' in page
+    assert 'name="prices-0-price"' in page
+    assert 'name="prices-1-price"' in page
 
 
 def queries_for(client, url) -> int:

@@ -134,6 +134,28 @@ def expected_paths() -> set[tuple[str, str]]:
     }
 
 
+# The tables above are the legacy catalog; the new-commerce one has its own test
+# (tests/subscriptions/test_new_commerce_catalog.py).
+def legacy_offers():
+    return Offer.objects.filter(commerce_type="legacy")
+
+
+def legacy_prices():
+    return OfferPrice.objects.filter(offer__commerce_type="legacy")
+
+
+def legacy_paths():
+    return UpgradePath.objects.filter(source_offer__commerce_type="legacy")
+
+
+def legacy_plans():
+    return ServicePlan.objects.filter(offers__commerce_type="legacy").distinct()
+
+
+def legacy_names(offers: dict) -> set[str]:
+    return {name for name, offer in offers.items() if offer.commerce_type == "legacy"}
+
+
 def database_catalog() -> dict:
     """Everything the catalog is made of, as plain values (primary keys of the rows included)."""
     return {
@@ -147,16 +169,16 @@ def database_catalog() -> dict:
 
 def test_a_migrated_database_already_has_the_catalog(db):
     # Migration 0002 loaded it: no fixture, no load_catalog call here.
-    assert set(Offer.objects.values_list("name", flat=True)) == set(expected_offers())
-    assert UpgradePath.objects.count() == len(expected_paths())
-    assert OfferPrice.objects.count() == sum(len(offer["prices"]) for offer in expected_offers().values())
+    assert set(legacy_offers().values_list("name", flat=True)) == set(expected_offers())
+    assert legacy_paths().count() == len(expected_paths())
+    assert legacy_prices().count() == sum(len(offer["prices"]) for offer in expected_offers().values())
 
 
 def test_the_offers_are_the_offers_of_the_domain_table(catalog):
     expected = expected_offers()
 
-    assert set(Offer.objects.values_list("name", flat=True)) == set(expected)
-    for offer in Offer.objects.all():
+    assert set(legacy_offers().values_list("name", flat=True)) == set(expected)
+    for offer in legacy_offers():
         want = expected[offer.name]
         assert offer.sku_part_number == want["sku_part_number"]
         if want["sku_id"] != MADE_UP:
@@ -193,8 +215,7 @@ def test_the_price_list_has_one_price_per_filled_cell_and_none_for_an_empty_one(
     }
 
     stored = {
-        (price.offer.name, price.currency): price.monthly_price
-        for price in OfferPrice.objects.select_related("offer")
+        (price.offer.name, price.currency): price.price for price in legacy_prices().select_related("offer")
     }
 
     assert stored == expected
@@ -211,7 +232,7 @@ def test_an_india_offer_has_an_inr_price_only(catalog):
 def test_the_service_plans_are_those_of_the_domain_table(catalog):
     plans, _ = expected_plans()
 
-    stored = {plan.plan_id: (plan.name, plan.family) for plan in ServicePlan.objects.all()}
+    stored = {plan.plan_id: (plan.name, plan.family) for plan in legacy_plans()}
 
     assert stored == plans
     assert {"STREAM_O365_E1", "STREAM_O365_E3", "STREAM_O365_E5"} <= stored.keys()
@@ -223,7 +244,7 @@ def test_each_offer_includes_the_plans_of_the_domain_table(catalog):
 
     stored = {
         offer.name: {plan.plan_id for plan in offer.service_plans.all()}
-        for offer in Offer.objects.prefetch_related("service_plans")
+        for offer in legacy_offers().prefetch_related("service_plans")
     }
 
     assert stored == offer_plans
@@ -239,7 +260,7 @@ def test_no_offer_includes_two_plans_of_one_family(catalog):
 
 
 def test_the_upgrade_paths_are_those_of_the_domain_table(catalog):
-    stored = set(UpgradePath.objects.values_list("source_offer__name", "target_offer__name"))
+    stored = set(legacy_paths().values_list("source_offer__name", "target_offer__name"))
 
     assert stored == expected_paths()
     assert ("Office 365 Business India", "Office 365 Business Premium") not in stored
@@ -255,7 +276,7 @@ def test_loading_the_catalog_again_changes_nothing(catalog):
     assert database_catalog() == before
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
-    assert set(offers) == set(expected_offers())
+    assert legacy_names(offers) == set(expected_offers())
 
 
 def test_loading_the_catalog_restores_an_edited_offer_and_keeps_what_an_admin_added(catalog):
@@ -264,7 +285,7 @@ def test_loading_the_catalog_restores_an_edited_offer_and_keeps_what_an_admin_ad
     premium.max_quantity = 5
     premium.save()
     premium.service_plans.remove(ServicePlan.objects.get(plan_id="MICROSOFTBOOKINGS"))
-    OfferPrice.objects.filter(offer=premium, currency="USD").update(monthly_price=Decimal("1.00"))
+    OfferPrice.objects.filter(offer=premium, currency="USD").update(price=Decimal("1.00"))
     UpgradePath.objects.filter(source_offer=premium, target_offer__name="Office 365 Enterprise E5").delete()
     added_path = UpgradePath.objects.create(
         source_offer=premium, target_offer=Offer.objects.get(name="Office 365 ProPlus")
@@ -287,14 +308,14 @@ def test_loading_the_catalog_fills_an_emptied_database(db):
 
     offers = load_catalog()
 
-    assert set(offers) == set(expected_offers())
-    paths = UpgradePath.objects.values_list("source_offer__name", "target_offer__name")
+    assert legacy_names(offers) == set(expected_offers())
+    paths = legacy_paths().values_list("source_offer__name", "target_offer__name")
     assert set(paths) == expected_paths()
-    assert set(ServicePlan.objects.values_list("plan_id", flat=True)) == set(expected_plans()[0])
-    assert OfferPrice.objects.count() == sum(len(offer["prices"]) for offer in expected_offers().values())
+    assert set(legacy_plans().values_list("plan_id", flat=True)) == set(expected_plans()[0])
+    assert legacy_prices().count() == sum(len(offer["prices"]) for offer in expected_offers().values())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_catalog_fixture_works_in_a_transactional_test(catalog):
-    assert set(catalog) == set(expected_offers())
-    assert Offer.objects.count() == len(expected_offers())
+    assert legacy_names(catalog) == set(expected_offers())
+    assert legacy_offers().count() == len(expected_offers())

@@ -82,16 +82,18 @@ def test_a_second_request_reads_the_stamp_and_no_catalog_table(agent_client, wor
     cold = get(agent_client, url)
     warm = get(agent_client, url)
 
-    # Cold: the stamp, then the whole catalog in one go (paths, offers, their plans, prices).
+    # Cold: the stamp, then the whole catalog in one go (paths, offers, their plans, prices, the
+    # bases of the add-ons).
     assert catalog_reads(cold) == [
         STAMP,
         "subscriptions_upgradepath",
         "subscriptions_offer",
         "subscriptions_serviceplan",
         "subscriptions_offerprice",
+        "subscriptions_offer",
     ]
     assert catalog_reads(warm) == [STAMP]
-    assert len(warm) == len(cold) - 4
+    assert len(warm) == len(cold) - 5
 
 
 def test_a_request_reads_the_stamp_once_however_often_it_answers_eligibility(agent_client, world):
@@ -160,7 +162,7 @@ def test_a_price_and_a_service_plan_changed_in_the_admin_are_in_the_next_answer(
     subscription = world.subscription(BUSINESS)
     e3 = world.offers[E3]
     before = option_for(subscription, E3)
-    assert before.monthly_price == Decimal("20.00")
+    assert before.price == Decimal("20.00")
     rights = ServicePlan.objects.get(plan_id="RMS_S_ENTERPRISE")  # E3's, not Business's
     assert rights.plan_id in {plan.plan_id for plan in before.service_changes.gained}
 
@@ -170,15 +172,15 @@ def test_a_price_and_a_service_plan_changed_in_the_admin_are_in_the_next_answer(
             for key, value in data.items()
             if key.startswith("prices-") and key.endswith("-currency") and value == ["USD"]
         )
-        data[f"{usd}-monthly_price"] = ["21.50"]
+        data[f"{usd}-price"] = ["21.50"]
         data["service_plans"] = [pk for pk in data["service_plans"] if pk != str(rights.pk)]
 
     offer_page_post(admin_client, e3, change)
 
     after = option_for(subscription, E3)
-    assert after.monthly_price == Decimal("21.50")
+    assert after.price == Decimal("21.50")
     assert rights.plan_id not in {plan.plan_id for plan in after.service_changes.gained}
-    assert OfferPrice.objects.get(offer=e3, currency="USD").monthly_price == Decimal("21.50")
+    assert OfferPrice.objects.get(offer=e3, currency="USD").price == Decimal("21.50")
 
 
 def test_ranks_set_again_by_the_catalog_are_in_the_next_answer(world):
@@ -243,11 +245,11 @@ def test_an_edit_after_a_rollback_never_takes_the_rolled_back_stamp(world):
     subscription = world.subscription(BUSINESS)
     rank_e5_first_then_roll_back(world, subscription)
     price = OfferPrice.objects.get(offer=world.offers[E3], currency="USD")
-    price.monthly_price = Decimal("21.50")
+    price.price = Decimal("21.50")
     price.save()
 
     assert targets(subscription) == BUSINESS_TARGETS
-    assert option_for(subscription, E3).monthly_price == Decimal("21.50")
+    assert option_for(subscription, E3).price == Decimal("21.50")
 
 
 def test_an_offer_the_kept_catalog_lacks_is_read_again_rather_than_a_key_error(world):

@@ -46,8 +46,8 @@ def test_offer_quantities_start_at_one_and_max_is_not_below_min():
 
 def test_one_price_per_offer_and_currency():
     offer = OfferFactory(prices={"USD": "8.00"})
-    assert violates_a_constraint(lambda: offer.prices.create(currency="USD", monthly_price="9.00"))
-    assert violates_a_constraint(lambda: offer.prices.create(currency="EUR", monthly_price="-1.00"))
+    assert violates_a_constraint(lambda: offer.prices.create(currency="USD", price="9.00"))
+    assert violates_a_constraint(lambda: offer.prices.create(currency="EUR", price="-1.00"))
 
 
 def test_upgrade_paths_are_unique_and_never_lead_to_the_same_offer():
