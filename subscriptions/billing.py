@@ -1,9 +1,13 @@
-"""Billing impact of an upgrade or a quantity change (legacy license-based; docs/domain.md §8).
+"""Billing impact of an upgrade or a quantity change, legacy and new commerce (docs/domain.md §8).
 
-Monthly billing in advance on each anniversary of the creation day. Figures are `Decimal`: the
-daily price is rounded half-up to 3 decimals (as Partner Center's reconciliation files do),
-each line half-up to cents, and the net is the sum of the rounded lines. The same functions
-make the preview and the stored lines, so the two agree for the same day.
+Legacy subscriptions are billed monthly in advance on each anniversary of the creation day. A
+new-commerce subscription is billed per billing period, a month or a term year, counted back from
+its renewal day, at the price locked on its `price_locked_on` day. Figures are `Decimal`: the daily
+price is rounded half-up to 3 decimals (as Partner Center's reconciliation files do), each line
+half-up to cents, and the net is the sum of the rounded lines. Where the price list has the
+partner's cost, every line carries its cost, computed by the same arithmetic, and its margin
+(amount − cost). The same functions make the preview and the stored lines, so the two agree for
+the same day.
 """
 
 import datetime
@@ -11,11 +15,23 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from partnercenter import clock
-from subscriptions import catalog_cache
-from subscriptions.models import BillingLine, Offer, OfferPrice, Subscription, add_months
+from subscriptions.models import (
+    BillingCycle,
+    BillingLine,
+    Offer,
+    OfferPrice,
+    Subscription,
+    add_months,
+    billing_period_of,
+    monthly_period,
+)
+from subscriptions.prices import price_on, subscription_price
 
 CENT = Decimal("0.01")
 MILL = Decimal("0.001")
+
+# The legacy service period: the month from the last anniversary of `created_on` (docs/domain.md §8).
+service_period = monthly_period
 
 
 @dataclass(frozen=True)
@@ -25,7 +41,8 @@ class BillingLinePreview:
     subscription: Subscription | None
     offer: Offer
     currency: str
-    monthly_price: Decimal
+    # The customer's price per license for one billing period (`billing_cycle`'s).
+    unit_price: Decimal
     # None on whole-month lines (a new subscription's first month, a first-month cancellation).
     daily_price: Decimal | None
     days: int | None
@@ -33,6 +50,14 @@ class BillingLinePreview:
     amount: Decimal
     period_start: datetime.date
     period_end: datetime.date
+    billing_cycle: str = BillingCycle.MONTHLY.value
+    # The partner's side, where the price list has a cost; None otherwise.
+    unit_cost: Decimal | None = None
+    cost: Decimal | None = None
+
+    @property
+    def margin(self) -> Decimal | None:
+        return None if self.cost is None else self.amount - self.cost
 
     def as_billing_line(self, *, operation, subscription: Subscription) -> BillingLine:
         return BillingLine(
@@ -40,25 +65,17 @@ class BillingLinePreview:
             subscription=subscription,
             kind=self.kind,
             currency=self.currency,
-            monthly_price=self.monthly_price,
+            unit_price=self.unit_price,
             daily_price=self.daily_price,
             days=self.days,
             quantity=self.quantity,
             amount=self.amount,
             period_start=self.period_start,
             period_end=self.period_end,
+            unit_cost=self.unit_cost,
+            cost=self.cost,
+            margin=self.margin,
         )
-
-
-@dataclass(frozen=True)
-class RecurringCost:
-    """What the subscription costs a month before the change, and from `starts_on` after it."""
-
-    currency: str
-    before: Decimal
-    after: Decimal
-    # The first billing anniversary the new monthly figure is charged on.
-    starts_on: datetime.date
 
 
 @dataclass(frozen=True)
@@ -72,80 +89,137 @@ class BillingImpact:
     def net(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
+    @property
+    def has_cost(self) -> bool:
+        """Whether any line has the partner's cost: a margin to show."""
+        return any(line.cost is not None for line in self.lines)
 
-def service_period(created_on: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The period `today` falls in: last anniversary on or before today, to the day before the next.
-
-    Each anniversary is counted from the creation date (Jan 31 -> Feb 28/29 -> Mar 31).
-    """
-    months = (today.year - created_on.year) * 12 + today.month - created_on.month
-    if add_months(created_on, months) > today:
-        months -= 1
-    months = max(months, 0)
-    start = add_months(created_on, months)
-    return start, add_months(created_on, months + 1) - datetime.timedelta(days=1)
+    @property
+    def margin(self) -> Decimal | None:
+        """The lines' margins added up, when every line has one; None otherwise."""
+        return margin_of(self.lines)
 
 
-def daily_price(monthly_price: Decimal, period_start: datetime.date, period_end: datetime.date) -> Decimal:
+def margin_of(lines) -> Decimal | None:
+    """The margins of billing lines (previewed or stored) added up, when every line has one."""
+    margins = [line.margin for line in lines]
+    if not margins or None in margins:
+        return None
+    return sum(margins, Decimal("0.00"))
+
+
+def daily_price(period_price: Decimal, period_start: datetime.date, period_end: datetime.date) -> Decimal:
     days_in_period = (period_end - period_start).days + 1
-    return (Decimal(monthly_price) / days_in_period).quantize(MILL, rounding=ROUND_HALF_UP)
+    return (Decimal(period_price) / days_in_period).quantize(MILL, rounding=ROUND_HALF_UP)
 
 
 def to_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def monthly_price(offer: Offer, currency: str) -> Decimal:
-    """The list price; raises OfferPrice.DoesNotExist when the price list has none."""
-    for price in catalog_cache.offer(offer.pk).prices.all():  # the process's catalog: no query
-        if price.currency == currency:
-            return price.monthly_price
-    raise OfferPrice.DoesNotExist(f"{offer} has no price in {currency}.")
+def _prorated(
+    *, kind, subscription, offer, currency, row: OfferPrice, period, today, quantity, sign, cycle
+) -> BillingLinePreview:
+    """A line for the days left in `period` (today counted): sign × daily × days left × quantity."""
+    start, end = period
+    days = (end - today).days + 1
+    daily = daily_price(row.price, start, end)
+    cost = None
+    if row.cost is not None:
+        cost = to_cents(sign * daily_price(row.cost, start, end) * days * quantity)
+    return BillingLinePreview(
+        kind=kind,
+        subscription=subscription,
+        offer=offer,
+        currency=currency,
+        unit_price=row.price,
+        daily_price=daily,
+        days=days,
+        quantity=quantity,
+        amount=to_cents(sign * daily * days * quantity),
+        period_start=start,
+        period_end=end,
+        billing_cycle=cycle,
+        unit_cost=row.cost,
+        cost=cost,
+    )
+
+
+def _whole_period(
+    *, kind, subscription, offer, currency, row: OfferPrice, period, quantity, sign
+) -> BillingLinePreview:
+    return BillingLinePreview(
+        kind=kind,
+        subscription=subscription,
+        offer=offer,
+        currency=currency,
+        unit_price=row.price,
+        daily_price=None,
+        days=None,
+        quantity=quantity,
+        amount=to_cents(sign * row.price * quantity),
+        period_start=period[0],
+        period_end=period[1],
+        unit_cost=row.cost,
+        cost=None if row.cost is None else to_cents(sign * row.cost * quantity),
+    )
 
 
 def cancellation_credit(*, subscription: Subscription, today: datetime.date) -> BillingLinePreview:
-    """The credit for the rest of the period, or the whole month inside the first month."""
-    currency = subscription.customer.currency
-    price = monthly_price(subscription.offer, currency)
-    start, end = service_period(subscription.created_on, today)
-    if today < add_months(subscription.created_on, 1):
-        daily, days, amount = None, None, -(price * subscription.quantity)
-    else:
-        daily = daily_price(price, start, end)
-        days = (end - today).days + 1
-        amount = -(daily * days * subscription.quantity)
-    return BillingLinePreview(
-        kind=BillingLine.Kind.CANCELLATION_CREDIT.value,
-        subscription=subscription,
-        offer=subscription.offer,
-        currency=currency,
-        monthly_price=price,
-        daily_price=daily,
-        days=days,
-        quantity=subscription.quantity,
-        amount=to_cents(amount),
-        period_start=start,
-        period_end=end,
-    )
+    """The credit for the rest of the period; a legacy subscription inside its first month gets
+    the whole month back (the first-month rule, legacy only)."""
+    row = subscription_price(subscription, today)
+    line = {
+        "kind": BillingLine.Kind.CANCELLATION_CREDIT.value,
+        "subscription": subscription,
+        "offer": subscription.offer,
+        "currency": subscription.customer.currency,
+        "row": row,
+        "period": billing_period_of(subscription, today),
+        "quantity": subscription.quantity,
+        "sign": -1,
+    }
+    if not subscription.is_new_commerce and today < add_months(subscription.created_on, 1):
+        return _whole_period(**line)
+    return _prorated(**line, today=today, cycle=subscription.billing_cycle)
 
 
 def new_subscription_charge(
     *, offer: Offer, currency: str, quantity: int, today: datetime.date
 ) -> BillingLinePreview:
-    """A full first month, in advance: today is the new subscription's anniversary."""
-    price = monthly_price(offer, currency)
-    return BillingLinePreview(
+    """A legacy target: a full first month, in advance; today is its anniversary."""
+    return _whole_period(
         kind=BillingLine.Kind.NEW_SUBSCRIPTION_CHARGE.value,
         subscription=None,
         offer=offer,
         currency=currency,
-        monthly_price=price,
-        daily_price=None,
-        days=None,
+        row=price_on(offer, currency, today),
+        period=(today, add_months(today, 1) - datetime.timedelta(days=1)),
         quantity=quantity,
-        amount=to_cents(price * quantity),
-        period_start=today,
-        period_end=add_months(today, 1) - datetime.timedelta(days=1),
+        sign=1,
+    )
+
+
+def coterminous_charge(
+    *, source: Subscription, offer: Offer, quantity: int, today: datetime.date
+) -> BillingLinePreview:
+    """A new-commerce target: coterminous with `source`, billed on the same periods, priced on its
+    own start day (today), charged for the days left in the source's period."""
+    currency = source.customer.currency
+    row = price_on(
+        offer, currency, today, term_duration=source.term_duration, billing_cycle=source.billing_cycle
+    )
+    return _prorated(
+        kind=BillingLine.Kind.NEW_SUBSCRIPTION_CHARGE.value,
+        subscription=None,
+        offer=offer,
+        currency=currency,
+        row=row,
+        period=billing_period_of(source, today),
+        today=today,
+        quantity=quantity,
+        sign=1,
+        cycle=source.billing_cycle,
     )
 
 
@@ -153,43 +227,16 @@ def upgrade_billing_impact(
     *, subscription: Subscription, target_offer: Offer, quantity: int, today: datetime.date | None = None
 ) -> BillingImpact:
     today = today or clock.today()
-    currency = subscription.customer.currency
+    if subscription.is_new_commerce:
+        charge = coterminous_charge(source=subscription, offer=target_offer, quantity=quantity, today=today)
+    else:
+        currency = subscription.customer.currency
+        charge = new_subscription_charge(
+            offer=target_offer, currency=currency, quantity=quantity, today=today
+        )
     return BillingImpact(
-        currency=currency,
-        lines=(
-            cancellation_credit(subscription=subscription, today=today),
-            new_subscription_charge(offer=target_offer, currency=currency, quantity=quantity, today=today),
-        ),
-    )
-
-
-def upgrade_recurring_cost(
-    *, subscription: Subscription, target_offer: Offer, quantity: int, today: datetime.date | None = None
-) -> RecurringCost:
-    """The source's monthly cost, and the new subscription's from its first anniversary (a month
-    from today: its anniversary is the day it is created)."""
-    today = today or clock.today()
-    currency = subscription.customer.currency
-    return RecurringCost(
-        currency=currency,
-        before=to_cents(monthly_price(subscription.offer, currency) * subscription.quantity),
-        after=to_cents(monthly_price(target_offer, currency) * quantity),
-        starts_on=add_months(today, 1),
-    )
-
-
-def quantity_change_recurring_cost(
-    *, subscription: Subscription, new_quantity: int, today: datetime.date | None = None
-) -> RecurringCost:
-    """The monthly cost now, and from the next billing anniversary with `new_quantity` seats."""
-    today = today or clock.today()
-    currency = subscription.customer.currency
-    price = monthly_price(subscription.offer, currency)
-    return RecurringCost(
-        currency=currency,
-        before=to_cents(price * subscription.quantity),
-        after=to_cents(price * new_quantity),
-        starts_on=subscription.next_anniversary(today) or today,
+        currency=subscription.customer.currency,
+        lines=(cancellation_credit(subscription=subscription, today=today), charge),
     )
 
 
@@ -202,22 +249,17 @@ def quantity_change_billing_impact(
     change = new_quantity - subscription.quantity
     if change == 0:
         return BillingImpact(currency=currency, lines=())
-    price = monthly_price(subscription.offer, currency)
-    start, end = service_period(subscription.created_on, today)
-    daily = daily_price(price, start, end)
-    days = (end - today).days + 1
     kind = BillingLine.Kind.LICENSES_ADDED if change > 0 else BillingLine.Kind.LICENSES_REMOVED
-    line = BillingLinePreview(
+    line = _prorated(
         kind=kind.value,
         subscription=subscription,
         offer=subscription.offer,
         currency=currency,
-        monthly_price=price,
-        daily_price=daily,
-        days=days,
+        row=subscription_price(subscription, today),
+        period=billing_period_of(subscription, today),
+        today=today,
         quantity=abs(change),
-        amount=to_cents(daily * days * change),
-        period_start=start,
-        period_end=end,
+        sign=1 if change > 0 else -1,
+        cycle=subscription.billing_cycle,
     )
     return BillingImpact(currency=currency, lines=(line,))

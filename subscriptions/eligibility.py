@@ -19,6 +19,7 @@ from customers.models import Customer, DelegatedAdminGrant
 from partnercenter import clock
 from subscriptions import catalog_cache, reasons
 from subscriptions.models import Offer, Operation, ServicePlan, Subscription, channel
+from subscriptions.prices import price_in_effect
 from subscriptions.reasons import Reason
 from subscriptions.service_changes import ServiceComparison, compare_services
 
@@ -29,8 +30,10 @@ class UpgradeOption:
     is_eligible: bool
     upgrade_type: str
     reasons: tuple[Reason, ...]
-    monthly_price: Decimal | None
+    # The target's price per license for the source's billing period, on the upgrade's day.
+    price: Decimal | None
     currency: str
+    billing_cycle: str
     service_changes: ServiceComparison
 
 
@@ -116,21 +119,24 @@ class _Facts:
             self._families[offer_id] = families
         return self._families[offer_id]
 
-    def price(self, offer: Offer, currency: str) -> Decimal | None:
-        for price in offer.prices.all():
-            if price.currency == currency:
-                return price.monthly_price
-        return None
+    def price(self, subscription: Subscription, offer: Offer, currency: str) -> Decimal | None:
+        """The target's price on the upgrade's day: a new-commerce target for the source's term
+        and cycle, since it is coterminous with it (docs/domain.md §8)."""
+        term = {}
+        if subscription.is_new_commerce:
+            term = {"term_duration": subscription.term_duration, "billing_cycle": subscription.billing_cycle}
+        row = price_in_effect(offer.prices.all(), currency, self.today, **term)
+        return None if row is None else row.price
 
     def evaluate(self, subscription: Subscription, target: Offer) -> UpgradeOption:
         customer = self.customers[subscription.customer_id]
         source_offer = self.offers[subscription.offer_id]
         currency = customer.currency
-        monthly_price = self.price(target, currency)
+        price = self.price(subscription, target, currency)
         comparison = self.comparison(subscription.offer_id, target.pk)
         grant = self.grants.get((subscription.sold_by_id, subscription.customer_id))
         if (not_active := status_refusal(subscription)) is None:
-            found = self._refusals(subscription, target, source_offer, customer, monthly_price, grant)
+            found = self._refusals(subscription, target, source_offer, customer, price, grant)
         else:
             # Its one reason: any other check would read the situation as if the subscription were
             # still the customer's, and an upgraded-away one "conflicts" with its own successor.
@@ -144,12 +150,13 @@ class _Facts:
             is_eligible=not found,
             upgrade_type=upgrade_type.value,
             reasons=tuple(found),
-            monthly_price=monthly_price,
+            price=price,
             currency=currency,
+            billing_cycle=subscription.billing_cycle,
             service_changes=comparison,
         )
 
-    def _refusals(self, subscription, target, source_offer, customer, monthly_price, grant) -> list[Reason]:
+    def _refusals(self, subscription, target, source_offer, customer, price, grant) -> list[Reason]:
         """Every check of an active subscription that `target` fails (docs/domain.md §4)."""
         found: list[Reason] = []
         source_paths = self.paths.get(subscription.offer_id, ())
@@ -166,7 +173,7 @@ class _Facts:
             )
 
         # An offer with no price in the customer's currency cannot be sold there either.
-        if not target.is_sold_in(customer.market) or monthly_price is None:
+        if not target.is_sold_in(customer.market) or price is None:
             found.append(
                 Reason(reasons.TARGET_NOT_SOLD_IN_MARKET, {"target": target.name, "market": customer.market})
             )

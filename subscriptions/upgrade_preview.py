@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from customers.models import CustomerUser
-from subscriptions import billing, reasons
+from subscriptions import billing, reasons, recurring_cost
 from subscriptions.eligibility import UpgradeOption
 from subscriptions.formatting import money, number
 from subscriptions.license_rules import LicensePlan, plan_license_moves
@@ -32,7 +32,7 @@ class UpgradePreview:
     option: UpgradeOption
     quantity: int
     impact: billing.BillingImpact
-    recurring: billing.RecurringCost
+    recurring: recurring_cost.RecurringCost
     plan: LicensePlan
 
     @property
@@ -160,7 +160,7 @@ def preview_upgrade(
         impact=billing.upgrade_billing_impact(
             subscription=subscription, target_offer=target, quantity=quantity, today=today
         ),
-        recurring=billing.upgrade_recurring_cost(
+        recurring=recurring_cost.upgrade_recurring_cost(
             subscription=subscription, target_offer=target, quantity=quantity, today=today
         ),
         plan=plan_license_moves(

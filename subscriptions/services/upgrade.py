@@ -207,6 +207,12 @@ def _create_target(*, source, target_offer, quantity, actor, today) -> Subscript
         created_on=today,
         term_end=add_months(today, 12),
     )
+    if source.is_new_commerce:
+        # Coterminous with the source, on its term and cycle, priced on its own start day
+        # (docs/domain.md §8).
+        target.commerce_type = source.commerce_type
+        target.term_duration, target.billing_cycle = source.term_duration, source.billing_cycle
+        target.term_end, target.price_locked_on = source.term_end, today
     validate(target)
     target.save()
     return target

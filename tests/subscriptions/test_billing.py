@@ -150,7 +150,7 @@ def test_the_new_subscription_is_charged_a_full_month_in_advance_from_today(db):
     credit, charge = impact.lines
     assert charge.kind == BillingLine.Kind.NEW_SUBSCRIPTION_CHARGE
     assert charge.subscription is None and charge.offer == target
-    assert (charge.monthly_price, charge.quantity, charge.amount) == (Decimal("20.00"), 40, Decimal("800.00"))
+    assert (charge.unit_price, charge.quantity, charge.amount) == (Decimal("20.00"), 40, Decimal("800.00"))
     assert (charge.period_start, charge.period_end) == (D(2024, 4, 19), D(2024, 5, 18))
     # Apr 10 - May 9 is 30 days: 12.50 / 30 = 0.417, 21 days left, 40 licenses.
     assert (credit.daily_price, credit.days, credit.amount) == (Decimal("0.417"), 21, Decimal("-350.28"))

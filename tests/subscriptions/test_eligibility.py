@@ -186,7 +186,7 @@ def test_a_path_target_not_sold_in_the_customers_market_is_shown_refused(world):
 
     assert codes(option) == [reasons.TARGET_NOT_SOLD_IN_MARKET]
     assert option.reasons[0].params == {"target": PREMIUM, "market": "IN"}
-    assert option.monthly_price is None
+    assert option.price is None
 
 
 @pytest.mark.parametrize(
@@ -377,7 +377,7 @@ def test_options_come_in_the_catalogs_order_with_their_price(world):
 
     # The source article's order (Offer.rank), not the alphabet's (ProPlus would come last).
     assert [option.target_offer.name for option in options] == [PREMIUM, PROPLUS, E3, E5]
-    assert [option.monthly_price for option in options] == [
+    assert [option.price for option in options] == [
         Decimal("12.50"),
         Decimal("12.00"),
         Decimal("20.00"),
@@ -403,7 +403,7 @@ def test_prices_are_in_the_customers_market_currency(world):
 
     option = options_by_target(world.subscription(ESSENTIALS))[E3]
 
-    assert (option.currency, option.monthly_price) == ("EUR", Decimal("19.70"))
+    assert (option.currency, option.price) == ("EUR", Decimal("19.70"))
 
 
 def test_the_service_comparison_sets_the_targets_services_beside_the_sources(world):

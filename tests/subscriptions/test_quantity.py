@@ -104,7 +104,7 @@ def test_adding_three_licenses_charges_the_prorated_reference_figures(
     (line,) = BillingLine.objects.filter(operation=operation)
     assert line.kind == BillingLine.Kind.LICENSES_ADDED
     assert (line.subscription_id, line.currency, line.quantity) == (subscription.pk, "USD", 3)
-    assert (line.monthly_price, line.daily_price, line.days) == (Decimal("20.00"), Decimal(daily), days)
+    assert (line.unit_price, line.daily_price, line.days) == (Decimal("20.00"), Decimal(daily), days)
     assert (line.period_start, line.period_end) == period
     assert line.amount == Decimal(amount)
     # The preview shown before Submit and the stored line agree for the same day.
@@ -143,7 +143,7 @@ def test_the_customers_market_currency_is_charged(world):
 
     (line,) = operation.billing_lines.all()
     # 19.70 EUR / 29 = 0.679; x 19 days x 1 license.
-    assert (line.currency, line.monthly_price, line.amount) == ("EUR", Decimal("19.70"), Decimal("12.90"))
+    assert (line.currency, line.unit_price, line.amount) == ("EUR", Decimal("19.70"), Decimal("12.90"))
 
 
 # --- Refusals -------------------------------------------------------------------------------

@@ -348,7 +348,7 @@ def test_the_stored_billing_lines_are_the_preview_of_the_same_day(demo, fabrikam
         (
             line.kind,
             line.currency,
-            line.monthly_price,
+            line.unit_price,
             line.daily_price,
             line.days,
             line.quantity,
@@ -359,7 +359,7 @@ def test_the_stored_billing_lines_are_the_preview_of_the_same_day(demo, fabrikam
         (
             line.kind,
             line.currency,
-            line.monthly_price,
+            line.unit_price,
             line.daily_price,
             line.days,
             line.quantity,

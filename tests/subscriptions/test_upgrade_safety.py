@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from subscriptions import billing, catalog_cache, eligibility, reasons, services
+from subscriptions import billing, catalog_cache, eligibility, reasons, recurring_cost, services
 from subscriptions.formatting import money
 from subscriptions.license_rules import MOVED
 from subscriptions.models import AffectedAccount, Offer, Operation, Subscription
@@ -373,7 +373,7 @@ def test_the_monthly_cost_before_and_after_is_in_the_add_licenses_preview(world,
 
     recurring = html.find(response.content, "p", id="recurring-cost").text
     assert "$150.00 per month (was $125.00)" in recurring
-    assert billing.quantity_change_recurring_cost(
+    assert recurring_cost.quantity_change_recurring_cost(
         subscription=subscription, new_quantity=30
     ).after == Decimal("150.00")
 

@@ -1,0 +1,55 @@
+"""Which price a subscription or an offer pays on a day (docs/domain.md §2).
+
+Prices are rows with effective dates per offer, currency, term and billing cycle. The row in
+effect on a day is the latest that took effect on or before it. A new-commerce subscription pays
+the price of its price-lock day until it renews; a legacy one pays today's list price. Reads the
+process's catalog, so pricing a page of subscriptions costs no query.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from subscriptions import catalog_cache
+from subscriptions.models import BillingCycle, Offer, OfferPrice, Subscription
+
+
+def price_in_effect(
+    rows: Iterable[OfferPrice],
+    currency: str,
+    day: datetime.date,
+    *,
+    term_duration: str = "",
+    billing_cycle: str = BillingCycle.MONTHLY.value,
+) -> OfferPrice | None:
+    """Of an offer's price `rows`, the one in effect on `day` for the currency, term and cycle:
+    the latest `effective_from` on or before it (docs/domain.md §2); None without one."""
+    found = None
+    for row in rows:
+        if (row.currency, row.term_duration, row.billing_cycle) != (currency, term_duration, billing_cycle):
+            continue
+        if row.effective_from <= day and (found is None or row.effective_from > found.effective_from):
+            found = row
+    return found
+
+
+def price_on(offer: Offer, currency: str, day: datetime.date, **term) -> OfferPrice:
+    """`price_in_effect` from the process's catalog (no query); raises OfferPrice.DoesNotExist
+    when the price list has none."""
+    found = price_in_effect(catalog_cache.offer(offer.pk).prices.all(), currency, day, **term)
+    if found is None:
+        raise OfferPrice.DoesNotExist(f"{offer} has no price in {currency} on {day}.")
+    return found
+
+
+def subscription_price(subscription: Subscription, today: datetime.date) -> OfferPrice:
+    """What `subscription` pays per license and billing period: for new commerce, the price of its
+    price-lock day until it renews; for legacy, today's list price."""
+    if subscription.is_new_commerce:
+        return price_on(
+            subscription.offer,
+            subscription.customer.currency,
+            subscription.price_locked_on,
+            term_duration=subscription.term_duration,
+            billing_cycle=subscription.billing_cycle,
+        )
+    return price_on(subscription.offer, subscription.customer.currency, today)
