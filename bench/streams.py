@@ -161,7 +161,7 @@ def _write_log(tenant: dataset.Tenant, user, rows: int, target: Offer) -> None:
         batch_size=dataset.BATCH,
     )
     today = clock.today()
-    line = {"kind": BillingLine.Kind.LICENSES_ADDED, "currency": "USD", "monthly_price": Decimal("22.00")}
+    line = {"kind": BillingLine.Kind.LICENSES_ADDED, "currency": "USD", "unit_price": Decimal("22.00")}
     line |= {"quantity": 1, "amount": Decimal("21.69"), "period_start": today, "period_end": today}
     BillingLine.objects.bulk_create(
         [

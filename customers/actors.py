@@ -38,6 +38,10 @@ class Actor:
     def may_change(self) -> bool:
         return self.role in PartnerUser.ROLES_THAT_MAY_CHANGE
 
+    @property
+    def sees_margin(self) -> bool:
+        return self.role in PartnerUser.ROLES_THAT_SEE_MARGIN
+
 
 def actor_for_partner_user(partner_user: PartnerUser) -> Actor:
     """A signed-in partner user acting through the pages."""

@@ -111,6 +111,9 @@ class PartnerUser(models.Model):
 
     # Partner Center lets agents change subscriptions; a billing admin only reads them.
     ROLES_THAT_MAY_CHANGE = frozenset({Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT})
+    # The partner's cost and margin are the business's own figures: admin agents and billing
+    # admins see them, agents who sell and support do not (docs/domain.md §8).
+    ROLES_THAT_SEE_MARGIN = frozenset({Role.ADMIN_AGENT, Role.BILLING_ADMIN})
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -146,6 +149,10 @@ class PartnerUser(models.Model):
     @property
     def may_change(self) -> bool:
         return self.role in self.ROLES_THAT_MAY_CHANGE
+
+    @property
+    def sees_margin(self) -> bool:
+        return self.role in self.ROLES_THAT_SEE_MARGIN
 
     @property
     def display_time_zone(self) -> str:

@@ -7,7 +7,7 @@ are put into words of the active language, for the page and for the CSV export a
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -35,6 +35,8 @@ CSV_COLUMNS = (
     gettext_lazy("Net amount"),
     gettext_lazy("Currency"),
 )
+# For the roles that see the partner's margin (docs/domain.md §8), after the currency.
+MARGIN_COLUMN = gettext_lazy("Margin")
 
 
 def person_name(user) -> str:
@@ -68,6 +70,11 @@ class ActivityRow:
     def net_amount(self) -> Decimal | None:
         """The sum of the operation's billing lines (`operations_for` adds them up); None without any."""
         return _cents(self.operation.net_amount)
+
+    @property
+    def net_margin(self) -> Decimal | None:
+        """The sum of the lines' margins, when every line has one (`operations_for`); else None."""
+        return _cents(self.operation.net_margin)
 
     @property
     def currency(self) -> str | None:
@@ -152,7 +159,8 @@ def activity_row(operation: Operation) -> ActivityRow:
 
 
 def _with_net_amount(operations):
-    """`operations` with the sum of each one's billing lines and their currency (None without any).
+    """`operations` with the sum of each one's billing lines, of their margins (when every line
+    has one) and their currency (None without any).
 
     Two correlated subqueries on the indexed operation column, in the page's one query and in the
     one the CSV streams in chunks, rather than prefetch_related: that would add a query per chunk
@@ -160,22 +168,30 @@ def _with_net_amount(operations):
     """
     lines = BillingLine.objects.filter(operation=OuterRef("pk")).order_by()
     total = lines.values("operation").annotate(total=Sum("amount")).values("total")
+    margin = (
+        lines.values("operation")
+        .annotate(margin_sum=Sum("margin"), without_cost=Count("pk", filter=Q(margin__isnull=True)))
+        .filter(without_cost=0)
+        .values("margin_sum")
+    )
     return operations.annotate(
         net_amount=Subquery(total, output_field=BillingLine._meta.get_field("amount")),
+        net_margin=Subquery(margin, output_field=BillingLine._meta.get_field("margin")),
         net_currency=Subquery(lines.values("currency")[:1]),
     )
 
 
-def csv_lines(operations):
-    """The (filtered) `operations_for` as CSV lines (subscriptions/exports.py), read in chunks."""
+def csv_lines(operations, *, with_margin: bool = False):
+    """The (filtered) `operations_for` as CSV lines (subscriptions/exports.py), read in chunks;
+    with the margin column for a role that sees it."""
     # Made after the view returns, in its language and zone all the same: exports keeps both.
-    rows = (_csv_row(operation) for operation in operations.iterator(chunk_size=ROWS_PER_QUERY))
-    return exports.csv_lines(CSV_COLUMNS, rows)
+    rows = (_csv_row(operation, with_margin) for operation in operations.iterator(chunk_size=ROWS_PER_QUERY))
+    return exports.csv_lines((*CSV_COLUMNS, MARGIN_COLUMN) if with_margin else CSV_COLUMNS, rows)
 
 
-def _csv_row(operation: Operation) -> list:
+def _csv_row(operation: Operation, with_margin: bool) -> list:
     row = activity_row(operation)
-    return [
+    cells = [
         # ISO 8601 with the offset of the user's zone: 2026-12-01T19:34:00+01:00.
         timezone.localtime(operation.created_at).isoformat(timespec="seconds"),
         row.actor_name,
@@ -192,6 +208,7 @@ def _csv_row(operation: Operation) -> list:
         row.net_amount,
         row.currency,
     ]
+    return [*cells, row.net_margin] if with_margin else cells
 
 
 def _cents(amount: Decimal | None) -> Decimal | None:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("operations/<int:operation_id>/retry/", views.accounts_retry, name="accounts-retry"),
     path("activity/", views.activity_log, name="activity"),
     path("activity/activity-log.csv", views.activity_csv, name="activity-csv"),
+    path("activity/billing-lines.csv", views.billing_lines_csv, name="billing-lines-csv"),
 ]

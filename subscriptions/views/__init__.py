@@ -6,7 +6,7 @@ Thin function views: the subscription is loaded through the partner's scope
 and, for htmx, its fragment (`partnercenter.htmx`).
 """
 
-from subscriptions.views.activity import activity_csv, activity_log
+from subscriptions.views.activity import activity_csv, activity_log, billing_lines_csv
 from subscriptions.views.add_licenses import subscription_change_quantity
 from subscriptions.views.left_behind import account_assign, account_usage_location, accounts_retry
 from subscriptions.views.operation import operation_csv, operation_detail
@@ -20,6 +20,7 @@ __all__ = [
     "accounts_retry",
     "activity_csv",
     "activity_log",
+    "billing_lines_csv",
     "operation_csv",
     "operation_detail",
     "subscription_change_quantity",

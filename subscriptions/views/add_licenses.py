@@ -1,7 +1,6 @@
 """Add licenses: the new quantity, its prorated billing previewed live as the partner types, Submit."""
 
 import uuid
-from decimal import Decimal
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from partnercenter import clock
 from partnercenter.htmx import render_page_or_fragment
 from partnercenter.tenancy import get_subscription_or_404, partner_view
-from subscriptions import billing, reasons, services
+from subscriptions import prices, reasons, recurring_cost, services
 from subscriptions.formatting import number
 from subscriptions.forms import QuantityChangeForm
 from subscriptions.models import OfferPrice
@@ -53,7 +52,7 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
         "customer": subscription.customer,
         "form": form,
         "limits": assessment.limits,
-        "monthly_price": _monthly_price(subscription),
+        "price": _price(subscription, today),
         "blocker": assessment.blocker,
         "refusal": refusal,
         # The submit's refusal when it is not about the number typed (that one is under the field).
@@ -70,7 +69,7 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
         ),
         "impact": assessment.impact,
         "recurring": (
-            billing.quantity_change_recurring_cost(
+            recurring_cost.quantity_change_recurring_cost(
                 subscription=subscription, new_quantity=form.cleaned_data["quantity"], today=today
             )
             if assessment.impact
@@ -83,9 +82,10 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
     }
 
 
-def _monthly_price(subscription) -> Decimal | None:
+def _price(subscription, today) -> OfferPrice | None:
+    """The price row the subscription pays (its price and the partner's cost), if it has one."""
     try:
-        return billing.monthly_price(subscription.offer, subscription.customer.currency)
+        return prices.subscription_price(subscription, today)
     except OfferPrice.DoesNotExist:
         return None
 

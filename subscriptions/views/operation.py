@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from partnercenter.htmx import render_page_or_fragment, wants_fragment
 from partnercenter.tenancy import get_operation_or_404, partner_view
-from subscriptions import report, report_csv
+from subscriptions import billing, report, report_csv
 from subscriptions.views.left_behind import left_behind_context
 
 AFFECTED_ROWS_PER_PAGE = 50
@@ -31,6 +31,8 @@ def operation_detail(request, operation_id: int):
         "customer": operation.customer,
         "billing_lines": billing_lines,
         "net": sum((line.amount for line in billing_lines), start=Decimal("0.00")),
+        "net_margin": billing.margin_of(billing_lines),
+        "lines_have_cost": any(line.cost is not None for line in billing_lines),
         "currency": billing_lines[0].currency if billing_lines else operation.customer.currency,
         "outcomes": layout.outcomes,
         "page": page,

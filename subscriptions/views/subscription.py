@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 from partnercenter import clock
 from partnercenter.htmx import render_page, render_page_or_fragment, wants_fragment
 from partnercenter.tenancy import get_subscription_or_404, partner_view
-from subscriptions import catalog_cache, eligibility
+from subscriptions import catalog_cache, eligibility, prices
 from subscriptions.forms import LicensedUserSearchForm
-from subscriptions.models import BillingLine, Channel, LicenseAssignment, Operation
+from subscriptions.models import BillingLine, Channel, LicenseAssignment, OfferPrice, Operation
 
 LICENSED_USERS_PER_PAGE = 50
 # The page shows the latest billing lines and changes; the activity log has every one.
@@ -26,7 +26,13 @@ def subscription_detail(request, subscription_id: int):
     subscription = get_subscription_or_404(
         request,
         subscription_id,
-        related=("customer", "offer", "upgraded_to__offer", "upgraded_to__created_by_operation__actor"),
+        related=(
+            "customer",
+            "offer",
+            "base_subscription",
+            "upgraded_to__offer",
+            "upgraded_to__created_by_operation__actor",
+        ),
     )
     search = LicensedUserSearchForm(request.GET)
     licenses = (
@@ -85,8 +91,10 @@ def subscription_detail(request, subscription_id: int):
         .select_related("operation__actor", "subscription")
         .order_by("-operation__created_at", "-pk")
     )
+    shown_lines = list(billing_lines[:SUBSCRIPTION_HISTORY_LIMIT])
     context |= {
         "assigned_count": assigned_count,
+        "price": _price(subscription, today),
         "channel": Channel(subscription.channel_for(request.partner)).label,
         "next_anniversary": subscription.next_anniversary(today),
         "service_plans": sorted(
@@ -94,7 +102,8 @@ def subscription_detail(request, subscription_id: int):
         ),
         "history": list(history[:SUBSCRIPTION_HISTORY_LIMIT]),
         "history_count": history.count(),
-        "billing_lines": list(billing_lines[:SUBSCRIPTION_HISTORY_LIMIT]),
+        "billing_lines": shown_lines,
+        "lines_have_cost": any(line.cost is not None for line in shown_lines),
         "billing_count": billing_lines.count(),
         "may_add_licenses": may_act and license_refusal is None,
         "license_refusal": license_refusal,
@@ -102,3 +111,11 @@ def subscription_detail(request, subscription_id: int):
         "upgrade_targets": [option.target_offer.label for option in options if option.is_eligible],
     }
     return render_page(request, template, context)
+
+
+def _price(subscription, today) -> OfferPrice | None:
+    """The price row the subscription pays (docs/domain.md §2), if the price list has one."""
+    try:
+        return prices.subscription_price(subscription, today)
+    except OfferPrice.DoesNotExist:
+        return None

@@ -143,6 +143,7 @@ WITHOUT_OBJECT_ID: dict[str, str] = {
     "customers:list": "the partner's own customers, scoped by partnercenter.tenancy",
     "subscriptions:activity": "the partner's own operations (the activity log)",
     "subscriptions:activity-csv": "the same, as CSV",
+    "subscriptions:billing-lines-csv": "the billing lines of the same operations, as CSV",
 }
 
 # The partner pages among them: the sweep checks that none shows another partner's data.
@@ -150,6 +151,7 @@ PARTNER_PAGES_WITHOUT_OBJECT_ID = [
     "customers:list",
     "subscriptions:activity",
     "subscriptions:activity-csv",
+    "subscriptions:billing-lines-csv",
     "account_settings",
     "signed-in-floor",
 ]

@@ -398,7 +398,7 @@ def test_the_csv_exports_every_filtered_row_not_only_the_page(agent_client, worl
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="activity-log.csv"'
     header, *rows = exported_rows(response)
-    assert header == [str(column) for column in activity.CSV_COLUMNS]
+    assert header == [str(column) for column in (*activity.CSV_COLUMNS, activity.MARGIN_COLUMN)]
     assert header[:4] == ["When", "Who", "Customer", "Subscription"]
     assert len(rows) == 55
     assert rows[0][6] == "Licenses: 154 → 155" and rows[-1][6] == "Licenses: 100 → 101"

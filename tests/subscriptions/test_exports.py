@@ -146,8 +146,10 @@ def test_the_activity_csv_has_the_licenses_before_and_after_and_the_net_amount(a
 
     header, *rows = parsed(text_of(activity_csv(agent_client)))
 
-    assert header[-4:] == ["Licenses before", "Licenses after", "Net amount", "Currency"]
-    refusal, removal, upgrade_row = (row[-4:] for row in rows)
+    # An admin agent's export ends with the margin, empty without the partner's cost.
+    assert header[-5:] == ["Licenses before", "Licenses after", "Net amount", "Currency", "Margin"]
+    assert {row[-1] for row in rows} == {""}
+    refusal, removal, upgrade_row = (row[-5:-1] for row in rows)
     assert net_of(removed) < 0 < net_of(upgraded)
     assert removal == ["10", "8", f"{net_of(removed)}", "USD"]
     assert upgrade_row == [
@@ -161,7 +163,7 @@ def test_the_activity_csv_has_the_licenses_before_and_after_and_the_net_amount(a
 
 @pytest.mark.parametrize(
     ("headers", "line"),
-    [({}, ",25,22,{},USD\r\n"), (FRENCH, ";25;22;{};USD\r\n")],
+    [({}, ",25,22,{},USD,\r\n"), (FRENCH, ";25;22;{};USD;\r\n")],
     ids=["English", "French"],
 )
 def test_a_credit_is_an_unquoted_negative_number_with_the_languages_decimal_mark(
@@ -184,8 +186,8 @@ def test_a_large_amount_has_no_thousands_separator(agent_client, world):
     english = text_of(activity_csv(agent_client))
     french = text_of(activity_csv(agent_client, FRENCH))
 
-    assert english.endswith(",-12345.60,USD\r\n")
-    assert french.endswith(";-12345,60;USD\r\n")
+    assert english.endswith(",-12345.60,USD,\r\n")
+    assert french.endswith(";-12345,60;USD;\r\n")
 
 
 # --- The report's filter ---------------------------------------------------------------------

@@ -133,7 +133,7 @@ def bulk_log(world, entries: int) -> None:
                 subscription=subscription,
                 kind=BillingLine.Kind.LICENSES_ADDED,
                 currency="USD",
-                monthly_price="6.00",
+                unit_price="6.00",
                 quantity=1,
                 amount="5.80",
                 period_start=today,
