@@ -88,6 +88,14 @@ class Subscription(Schema):
     autoRenewEnabled: bool
     billingType: str
     billingCycle: str
+    termDuration: str | None = Field(
+        description=gettext_noop("New commerce: the term, P1M, P1Y or P3Y; null for legacy.")
+    )
+    catalogItemId: str | None = Field(
+        description=gettext_noop(
+            "New commerce: productId:skuId:availabilityId of its offer and term; null for legacy."
+        )
+    )
     partnerId: UUID | None
     links: ResourceLinks
     attributes: SubscriptionAttributes
@@ -100,12 +108,46 @@ class SubscriptionCollection(Schema):
     attributes: Attributes
 
 
+class OfferPrice(Schema):
+    currency: str
+    termDuration: str | None = Field(description=gettext_noop("P1M, P1Y or P3Y; null for a legacy offer."))
+    billingCycle: str
+    availabilityId: str | None
+    catalogItemId: str | None
+    effectiveDate: datetime = Field(description=gettext_noop("The day the price takes effect."))
+    unitPrice: float = Field(
+        description=gettext_noop(
+            "The customer's price per license for one billing period: a month, or a year."
+        )
+    )
+    partnerCost: float | None = Field(
+        description=gettext_noop(
+            "The partner's cost for the same period; null when the price list has none or the "
+            "application's role does not see costs."
+        )
+    )
+
+
 class Offer(PartnerCenterSchema):
     # Absent from the upgrade list's documented example, which predates them: the .NET SDK reads
     # a missing list as empty and a missing flag as false.
-    when_absent = {"supportedBillingCycles": [], "isTrial": False, "upgradeTargetOffers": []}
+    when_absent = {
+        "supportedBillingCycles": [],
+        "isTrial": False,
+        "upgradeTargetOffers": [],
+        "productId": None,
+        "skuId": None,
+        "prices": [],
+        "prerequisiteOffers": [],
+    }
 
     id: str
+    productId: str | None = Field(
+        description=gettext_noop("New commerce: the first part of the catalog item id; null for legacy.")
+    )
+    skuId: str | None = Field(
+        description=gettext_noop("New commerce: the second part of the catalog item id; null for legacy.")
+    )
     name: str
     description: str
     minimumQuantity: int
@@ -115,12 +157,20 @@ class Offer(PartnerCenterSchema):
     locale: str
     country: str
     isAddOn: bool
+    prerequisiteOffers: list[str] = Field(
+        description=gettext_noop("An add-on's eligible base offers, by id; empty for a base offer.")
+    )
     isAvailableForPurchase: bool
     billing: str
     supportedBillingCycles: list[str]
     isAutoRenewable: bool
     isTrial: bool
     upgradeTargetOffers: list[str]
+    prices: list[OfferPrice] = Field(
+        description=gettext_noop(
+            "`GET /v1/offers` only: the price list in the market's currency, every term and day."
+        )
+    )
     unitType: str
     links: ResourceLinks
     attributes: Attributes
@@ -232,36 +282,6 @@ class SubscriptionPatch(Schema):
 class OfferCollection(Schema):
     totalCount: int
     items: list[Offer]
-    attributes: Attributes
-
-
-class KeyValue(Schema):
-    key: str
-    value: str
-
-
-class AuditRecord(Schema):
-    id: str
-    partnerId: UUID
-    customerId: UUID
-    customerName: str
-    userPrincipalName: str
-    applicationId: str
-    resourceType: str
-    resourceOldValue: str
-    resourceNewValue: str
-    operationType: str
-    operationStatus: str
-    operationDate: datetime
-    originalCorrelationId: str
-    customizedData: list[KeyValue]
-    attributes: Attributes
-
-
-class AuditRecordCollection(Schema):
-    totalCount: int
-    items: list[AuditRecord]
-    links: CollectionLinks
     attributes: Attributes
 
 

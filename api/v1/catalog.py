@@ -10,12 +10,13 @@ from django.utils.translation import gettext_noop
 from ninja import Query, Router
 from pydantic import BeforeValidator
 
-from api import paging, schemas
-from api.answers import offer_id
+from api import audit_schemas, paging, schemas
+from api.answers import midnight_utc, offer_id
 from api.v1.upgrades import offer_resource
+from customers.models import currency_for_market
 from subscriptions import catalog_cache, reasons
 from subscriptions.activity import operations_for
-from subscriptions.models import Operation
+from subscriptions.models import Operation, availability_id
 
 router = Router(tags=["catalog and audit"])
 
@@ -57,11 +58,15 @@ DEFAULT_PERIOD = datetime.timedelta(days=30)
     summary=gettext_noop("List the offers of a market"),
     description=gettext_noop(
         "The offers sold in the market `country` (any case, US by default), each with the offers "
-        "it upgrades to in `upgradeTargetOffers`."
+        "it upgrades to in `upgradeTargetOffers` and its prices in the market's currency in "
+        "`prices`: every term, billing cycle and effective date, with the partner's cost for a "
+        "role that sees it."
     ),
 )
 def list_offers(request, country: Country = "US"):
     market = country.strip().upper()
+    currency = currency_for_market(market)
+    with_cost = request.actor.sees_margin
     catalog = catalog_cache.current()
     offers = sorted(
         (offer for offer in catalog.offers.values() if offer.is_sold_in(market)),
@@ -74,8 +79,25 @@ def list_offers(request, country: Country = "US"):
         resource["upgradeTargetOffers"] = [
             offer_id(target.sku_id) for target in targets if target.is_sold_in(market)
         ]
+        resource["prices"] = [
+            _price(offer, row, with_cost=with_cost) for row in offer.prices.all() if row.currency == currency
+        ]
         items.append(resource)
     return {"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}}
+
+
+def _price(offer, row, *, with_cost: bool) -> dict:
+    term = row.term_duration or None
+    return {
+        "currency": row.currency,
+        "termDuration": term,
+        "billingCycle": row.billing_cycle,
+        "availabilityId": availability_id(term) if term else None,
+        "catalogItemId": offer.catalog_item_id(term) if term else None,
+        "effectiveDate": midnight_utc(row.effective_from),
+        "unitPrice": float(row.price),
+        "partnerCost": float(row.cost) if with_cost and row.cost is not None else None,
+    }
 
 
 def audit_record(operation) -> dict:
@@ -111,7 +133,7 @@ def audit_record(operation) -> dict:
 
 @router.get(
     "/auditrecords",
-    response=schemas.answers(schemas.AuditRecordCollection),
+    response=schemas.answers(audit_schemas.AuditRecordCollection),
     summary=gettext_noop("List the audit records"),
     description=gettext_noop(
         "The partner's operation log, newest first, from `startDate` to `endDate` (ISO 8601 "

@@ -14,7 +14,7 @@ from api import errors, idempotency, paging, schemas
 from api.answers import json_answer, midnight_utc, offer_id
 from partnercenter.tenancy import customers_for
 from subscriptions import reasons, services
-from subscriptions.models import Subscription
+from subscriptions.models import Subscription, catalog_item_id
 
 router = Router(tags=["subscriptions"])
 
@@ -37,6 +37,10 @@ def subscription_resource(subscription, customer) -> dict:
         subscription.term_end,
         subscription.status,
         subscription.version,
+        subscription.billing_cycle,
+        subscription.term_duration,
+        offer.product_id,
+        offer.sku_code,
     )
 
 
@@ -53,6 +57,10 @@ _COLUMNS = (
     "term_end",
     "status",
     "version",
+    "billing_cycle",
+    "term_duration",
+    "offer__product_id",
+    "offer__sku_code",
 )
 
 
@@ -68,6 +76,10 @@ def _resource(
     term_end,
     status,
     version,
+    billing_cycle,
+    term_duration,
+    product_id,
+    sku_code,
 ) -> dict:
     """The Subscription resource in JSON's own types, keys in the schema's order, so that
     `api.answers.json_answer` can write it as it is (docs/api.md, "Subscriptions")."""
@@ -86,7 +98,9 @@ def _resource(
         "status": str(status),
         "autoRenewEnabled": status == Subscription.Status.ACTIVE,
         "billingType": "license",
-        "billingCycle": "monthly",
+        "billingCycle": str(billing_cycle),
+        "termDuration": str(term_duration) or None,
+        "catalogItemId": catalog_item_id(product_id, sku_code, term_duration) if term_duration else None,
         "partnerId": partner_id,
         "links": {"self": {"uri": base + id_, "method": "GET", "headers": []}},
         "attributes": {"etag": str(version), "objectType": "Subscription"},  # `etag_of`'s

@@ -30,8 +30,11 @@ EVERY_ACCOUNT = 2**31 - 1
 
 def offer_resource(offer, market: str) -> dict:
     sku = offer_id(offer.sku_id)
+    new_commerce = offer.is_new_commerce
     return {
         "id": sku,
+        "productId": offer.product_id if new_commerce else None,
+        "skuId": offer.sku_code if new_commerce else None,
         "name": offer.name,
         "description": offer.name,
         "minimumQuantity": offer.min_quantity,
@@ -40,13 +43,17 @@ def offer_resource(offer, market: str) -> dict:
         "uri": f"/offers/{sku}",
         "locale": "en-US",
         "country": market,
-        "isAddOn": False,
+        "isAddOn": bool(offer.base_offers.all()),
+        # An add-on's eligible bases (docs/domain.md §2), as Partner Center's Offer lists them.
+        "prerequisiteOffers": [offer_id(base.sku_id) for base in offer.base_offers.all()],
         "isAvailableForPurchase": True,
         "billing": "license",
-        "supportedBillingCycles": ["monthly"],
+        "supportedBillingCycles": sorted({price.billing_cycle for price in offer.prices.all()})
+        or ["monthly"],
         "isAutoRenewable": True,
         "isTrial": False,
         "upgradeTargetOffers": [],
+        "prices": [],
         "unitType": "Licenses",
         "links": {"self": {"uri": f"/offers/{sku}", "method": "GET", "headers": []}},
         "attributes": {"objectType": "Offer"},

@@ -33,10 +33,8 @@ ERROR_ENVELOPE = "error-envelope.json"
 
 # Keys the documented upgrade list has that our list deliberately does not emit, by path.
 NOT_EMITTED_IN_THE_LIST = {
-    "items[].targetOffer.category": "Our catalog has no offer categories: every offer is one "
-    "license-based Office 365 product, sold per license per month (docs/domain.md §2).",
-    "items[].targetOffer.prerequisiteOffers": "Only an add-on has prerequisite offers, and no "
-    "offer of ours is one (`isAddOn` is false).",
+    "items[].targetOffer.category": "Our catalogs have no offer categories: every offer is one "
+    "license-based Microsoft 365 product, sold per license (docs/domain.md §2).",
     "items[].targetOffer.isInternal": "Not a property of the SDK's Offer "
     "(https://learn.microsoft.com/en-us/dotnet/api/microsoft.store.partnercenter.models.offers.offer): "
     "a flag of Microsoft's own service, found only in the 2017 example.",
@@ -57,6 +55,11 @@ NOT_IN_THE_EXAMPLE = {
     "items[].targetOffer.isTrial": "The same: a property of the SDK's Offer the example predates.",
     "items[].targetOffer.upgradeTargetOffers": "The same: a property of the SDK's Offer the "
     "example predates.",
+    "items[].targetOffer.productId": "New commerce's catalog item id split as Partner Center "
+    "splits it (productId:skuId:availabilityId); null for a legacy offer (docs/api.md).",
+    "items[].targetOffer.skuId": "The same split's second part.",
+    "items[].targetOffer.prices": "The price list, filled by `GET /v1/offers` (docs/api.md); an "
+    "upgrade's target shows its price for the source's term in the pages instead.",
     "items[].upgradeErrors[].additionalDetails": "UpgradeError's AdditionalDetails "
     "(https://learn.microsoft.com/en-us/partner-center/developer/upgrade-resources): the example's "
     'own description points at it ("Additional Details contains the current source '
