@@ -1,4 +1,5 @@
-"""Writing the demo of docs/domain.md §9, and the generated customers of `seed_demo --scale`.
+"""Writing the demo of docs/domain.md §9 (the generated customers of `seed_demo --scale` are in
+`subscriptions.demo_scale`).
 
 The scenarios are data (`subscriptions.demo_data`); the functions here write them. Seeding only
 creates what is missing, found by natural keys (partner name, username, customer domain, user
@@ -14,7 +15,6 @@ these functions' transactions: services run in the outermost, durable transactio
 
 import datetime
 import functools
-import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -29,26 +29,28 @@ from customers.models import (
     Partner,
     PartnerUser,
     ResellerRelationship,
-    tenant_id_for,
 )
 from partnercenter import clock
 from subscriptions.catalog import load_catalog
 from subscriptions.demo_data import (
-    ADMIN_AGENT,
     CUSTOMERS,
     DAYS_SINCE_GRANT_EXPIRED,
     FABRIKAM,
     LOGINS,
     NORTHWIND,
-    SCALE_BATCH_SIZE,
-    SCALE_DOMAIN,
-    SCALE_NAME,
-    SCALE_OFFERS,
     SUPERUSER,
     DemoCustomer,
     user_name,
 )
-from subscriptions.models import LicenseAssignment, Offer, Operation, ServicePlan, Subscription, add_months
+from subscriptions.models import (
+    CommerceType,
+    LicenseAssignment,
+    Operation,
+    ServicePlan,
+    Subscription,
+    add_months,
+    term_end_for,
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def _password_hash(password: str) -> str:
 def seed_demo(*, today: datetime.date | None = None) -> None:
     """Create whatever of the demo is missing."""
     today = today or clock.today()
-    offers = load_catalog()
+    # The new-commerce prices dated from today: a rise ahead for every renewal (docs/domain.md §2).
+    offers = load_catalog(as_of=today, redate=True)
     partners = {name: Partner.objects.get_or_create(name=name)[0] for name in (FABRIKAM, NORTHWIND)}
     _seed_logins(partners)
     plans = {plan.plan_id: plan for plan in ServicePlan.objects.all()}
@@ -157,21 +160,26 @@ def _seed_customer(spec: DemoCustomer, *, partners, offers, plans, today) -> Non
     }
     users_by_index = [users[upn] for upn in wanted]
 
+    created: list[Subscription] = []
     for sub in spec.subscriptions:
         offer, sold_by = offers[sub.offer], partners.get(sub.sold_by)
-        if Subscription.objects.filter(customer=customer, offer=offer, sold_by=sold_by).exists():
+        subscription = Subscription.objects.filter(customer=customer, offer=offer, sold_by=sold_by).first()
+        if subscription is not None:
+            created.append(subscription)
             continue
-        created_on = today - datetime.timedelta(days=sub.days_old)
-        subscription = Subscription.objects.create(
+        subscription = Subscription(
             customer=customer,
             offer=offer,
             friendly_name=offer.name,
             quantity=sub.seats,
             status=sub.status,
             sold_by=sold_by,
-            created_on=created_on,
-            term_end=add_months(created_on, 12),
+            created_on=today - datetime.timedelta(days=sub.days_old),
+            base_subscription=created[sub.base] if sub.base is not None else None,
         )
+        _set_term(subscription, sub)
+        subscription.save()
+        created.append(subscription)
         licenses = LicenseAssignment.objects.bulk_create(
             [LicenseAssignment(user=users_by_index[index], subscription=subscription) for index in sub.users]
         )
@@ -185,83 +193,17 @@ def _seed_customer(spec: DemoCustomer, *, partners, offers, plans, today) -> Non
         )
 
 
-@transaction.atomic
-def seed_scale(count: int, *, today: datetime.date | None = None) -> int:
-    """Add the missing "Scale Customer 0001" .. `count` to Fabrikam; returns how many were added.
-
-    Each customer's content comes from a random generator seeded with its number, so it is the
-    same whichever run creates it.
-    """
-    today = today or clock.today()
-    fabrikam = Partner.objects.get(name=FABRIKAM)
-    offers = {offer.name: offer for offer in Offer.objects.filter(name__in=SCALE_OFFERS)}
-    domains = {SCALE_DOMAIN.format(number=number): number for number in range(1, count + 1)}
-    existing = set(Customer.objects.filter(domain__in=domains).values_list("domain", flat=True))
-    missing = {domain: number for domain, number in domains.items() if domain not in existing}
-    if not missing:
-        return 0
-
-    customers = Customer.objects.bulk_create(
-        [  # bulk_create skips save(), which sets the tenant id
-            Customer(name=name, domain=domain, market="US", tenant_id=tenant_id_for("customer", domain))
-            for domain, name in (
-                (domain, SCALE_NAME.format(number=number)) for domain, number in missing.items()
-            )
-        ],
-        batch_size=SCALE_BATCH_SIZE,
-    )
-    ResellerRelationship.objects.bulk_create(
-        [ResellerRelationship(partner=fabrikam, customer=customer) for customer in customers],
-        batch_size=SCALE_BATCH_SIZE,
-    )
-    DelegatedAdminGrant.objects.bulk_create(
-        [
-            DelegatedAdminGrant(
-                partner=fabrikam, customer=customer, role=ADMIN_AGENT, end_date=add_months(today, 12)
-            )
-            for customer in customers
-        ],
-        batch_size=SCALE_BATCH_SIZE,
-    )
-
-    users, subscriptions, licensed = [], [], []  # licensed: (user position, subscription position)
-    for number, customer in zip(missing.values(), customers, strict=True):
-        rng = random.Random(f"scale-customer-{number}")
-        chosen = rng.sample(SCALE_OFFERS, rng.randint(1, len(SCALE_OFFERS)))
-        user_count = rng.randint(5, 50)
-        first_subscription = len(subscriptions)
-        for position, offer_name in enumerate(chosen):
-            # One license per user, on one subscription: Business and Business Essentials share
-            # the SharePoint family, so no user may hold both.
-            licensed_here = len(range(position, user_count, len(chosen)))
-            created_on = today - datetime.timedelta(days=rng.randint(35, 330))
-            subscriptions.append(
-                Subscription(
-                    customer=customer,
-                    offer=offers[offer_name],
-                    friendly_name=offer_name,
-                    quantity=licensed_here + rng.randint(0, 5),
-                    sold_by=fabrikam,
-                    created_on=created_on,
-                    term_end=add_months(created_on, 12),
-                )
-            )
-        for index in range(user_count):
-            display_name, upn = user_name(customer.domain, index)
-            licensed.append((len(users), first_subscription + index % len(chosen)))
-            users.append(
-                CustomerUser(
-                    customer=customer, display_name=display_name, user_principal_name=upn, usage_location="US"
-                )
-            )
-
-    CustomerUser.objects.bulk_create(users, batch_size=SCALE_BATCH_SIZE)
-    Subscription.objects.bulk_create(subscriptions, batch_size=SCALE_BATCH_SIZE)
-    LicenseAssignment.objects.bulk_create(
-        [LicenseAssignment(user=users[u], subscription=subscriptions[s]) for u, s in licensed],
-        batch_size=SCALE_BATCH_SIZE,
-    )
-    return len(customers)
+def _set_term(subscription: Subscription, sub) -> None:
+    """A legacy subscription's year from its creation; a new-commerce one's term, cycle and
+    price-lock day (its start: docs/domain.md §3)."""
+    start = subscription.created_on
+    if not sub.term:
+        subscription.term_end = add_months(start, 12)
+        return
+    subscription.commerce_type = CommerceType.NEW_COMMERCE
+    subscription.term_duration, subscription.billing_cycle = sub.term, sub.cycle
+    subscription.term_end = term_end_for(start, sub.term)
+    subscription.price_locked_on = start
 
 
 def _demo_customers():

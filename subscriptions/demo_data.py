@@ -1,14 +1,16 @@
 """The demo's scenarios as data (docs/domain.md §9): sign-ins, customers, their subscriptions.
 
-`CUSTOMERS` reads like the table of docs/domain.md §9; `subscriptions.demo` writes it. The
-generated names of `seed_demo --scale` customers and users are data too.
+`CUSTOMERS` (the legacy scenarios, then the new-commerce ones) reads like the tables of
+docs/domain.md §9; `subscriptions.demo` writes it. The generated names of `seed_demo --scale`
+customers and users are data too.
 """
 
 import zlib
 from dataclasses import dataclass, field
 
 from customers.models import DelegatedAdminGrant, PartnerUser
-from subscriptions.models import Subscription
+from subscriptions import new_commerce_catalog_data as nce
+from subscriptions.models import BillingCycle, Subscription, TermDuration
 
 FABRIKAM = "Fabrikam Cloud Solutions"
 NORTHWIND = "Northwind Cloud"
@@ -60,6 +62,11 @@ class Sub:
     days_old: int = DAYS_SINCE_CREATION
     # user index -> plan ids switched off on this license
     disabled_plans: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # New commerce: the term (blank: a legacy subscription) and its billing cycle.
+    term: str = ""
+    cycle: str = BillingCycle.MONTHLY
+    # An add-on: the index of its base among the customer's subscriptions.
+    base: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ EXCHANGE_ONLINE_PLAN_1 = ("EXCHANGE_S_STANDARD",)
 LITWARE_EXCHANGE_USERS = (10, 11)
 
 # fmt: off
-CUSTOMERS = [
+LEGACY_CUSTOMERS = [
     DemoCustomer(
         "Contoso Ltd", "contoso.example", partners=(FABRIKAM,), grants=(Grant(FABRIKAM),),
         subscriptions=(
@@ -194,6 +201,64 @@ CUSTOMERS = [
     ),
 ]
 # fmt: on
+
+# New commerce (docs/domain.md §9): one term, cycle or add-on rule each, on the 2026 catalog.
+P1M, P1Y, P3Y = TermDuration.P1M, TermDuration.P1Y, TermDuration.P3Y
+MONTHLY, ANNUAL = BillingCycle.MONTHLY, BillingCycle.ANNUAL
+
+# fmt: off
+NEW_COMMERCE_CUSTOMERS = [
+    # A Copilot add-on on its Business Standard base; both with the partner's cost but Copilot.
+    DemoCustomer(
+        "Bellows College", "bellowscollege.example", partners=(FABRIKAM,), grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.STANDARD, 30, first(25), term=P1Y, cycle=MONTHLY),
+            Sub(nce.COPILOT, 10, first(10), term=P1Y, cycle=ANNUAL, base=0),
+        ),
+    ),
+    # A three-year term billed annually: the period is the term year.
+    DemoCustomer(
+        "Woodgrove Bank", "woodgrovebank.example", partners=(FABRIKAM,), grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.M365_E3, 120, first(100), term=P3Y, cycle=ANNUAL, days_old=400),
+        ),
+    ),
+    # A one-month term, monthly: priced 20% above the year's.
+    DemoCustomer(
+        "Consolidated Messenger", "consolidatedmessenger.example", partners=(FABRIKAM,),
+        grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.BASIC, 15, first(12), term=P1M, cycle=MONTHLY, days_old=10),
+        ),
+    ),
+    # A (no Teams) suite with Teams Enterprise beside it.
+    DemoCustomer(
+        "Humongous Insurance", "humongousinsurance.example", partners=(FABRIKAM,), grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.O365_E3_NO_TEAMS, 50, first(40), term=P1Y, cycle=ANNUAL),
+            Sub(nce.TEAMS_ENTERPRISE, 40, first(40), term=P1Y, cycle=MONTHLY, base=0),
+        ),
+    ),
+    # No cost row for F1: its pages show no margin.
+    DemoCustomer(
+        "Munson's Pickles and Preserves Farm", "munsonspickles.example", partners=(FABRIKAM,),
+        grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.F1, 40, first(30), term=P1Y, cycle=MONTHLY),
+        ),
+    ),
+    # In euros, a year billed in advance.
+    DemoCustomer(
+        "Lucerne Publishing", "lucernepublishing.example", market="FR", partners=(FABRIKAM,),
+        grants=(Grant(FABRIKAM),),
+        subscriptions=(
+            Sub(nce.PREMIUM, 20, first(18), term=P1Y, cycle=ANNUAL),
+        ),
+    ),
+]
+# fmt: on
+
+CUSTOMERS = [*LEGACY_CUSTOMERS, *NEW_COMMERCE_CUSTOMERS]
 
 # --scale: generated customers of Fabrikam for load work.
 SCALE_NAME = "Scale Customer {number:04d}"

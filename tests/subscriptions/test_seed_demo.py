@@ -90,6 +90,50 @@ SCENARIO = {
     ),
 }  # fmt: skip
 
+# The new-commerce customers of docs/domain.md §9, same columns; their terms are below.
+NEW_COMMERCE_SCENARIO = {
+    "Bellows College": (
+        "bellowscollege.example", "US", 25, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Microsoft 365 Business Standard", 30, 25, "active", FABRIKAM),
+         ("Microsoft 365 Copilot", 10, 10, "active", FABRIKAM)],
+    ),
+    "Woodgrove Bank": (
+        "woodgrovebank.example", "US", 100, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Microsoft 365 E3", 120, 100, "active", FABRIKAM)],
+    ),
+    "Consolidated Messenger": (
+        "consolidatedmessenger.example", "US", 12, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Microsoft 365 Business Basic", 15, 12, "active", FABRIKAM)],
+    ),
+    "Humongous Insurance": (
+        "humongousinsurance.example", "US", 40, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Office 365 E3 (no Teams)", 50, 40, "active", FABRIKAM),
+         ("Microsoft Teams Enterprise", 40, 40, "active", FABRIKAM)],
+    ),
+    "Munson's Pickles and Preserves Farm": (
+        "munsonspickles.example", "US", 30, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Microsoft 365 F1", 40, 30, "active", FABRIKAM)],
+    ),
+    "Lucerne Publishing": (
+        "lucernepublishing.example", "FR", 18, {FABRIKAM}, {FABRIKAM: ("admin_agent", "active")},
+        [("Microsoft 365 Business Premium", 20, 18, "active", FABRIKAM)],
+    ),
+}  # fmt: skip
+
+# (customer, offer): (term, billing cycle, days since its start, the offer of its base or None)
+NEW_COMMERCE_TERMS = {
+    ("Bellows College", "Microsoft 365 Business Standard"): ("P1Y", "monthly", 100, None),
+    ("Bellows College", "Microsoft 365 Copilot"): ("P1Y", "annual", 100, "Microsoft 365 Business Standard"),
+    ("Woodgrove Bank", "Microsoft 365 E3"): ("P3Y", "annual", 400, None),
+    ("Consolidated Messenger", "Microsoft 365 Business Basic"): ("P1M", "monthly", 10, None),
+    ("Humongous Insurance", "Office 365 E3 (no Teams)"): ("P1Y", "annual", 100, None),
+    ("Humongous Insurance", "Microsoft Teams Enterprise"): ("P1Y", "monthly", 100, "Office 365 E3 (no Teams)"),
+    ("Munson's Pickles and Preserves Farm", "Microsoft 365 F1"): ("P1Y", "monthly", 100, None),
+    ("Lucerne Publishing", "Microsoft 365 Business Premium"): ("P1Y", "annual", 100, None),
+}  # fmt: skip
+
+DEMO = SCENARIO | NEW_COMMERCE_SCENARIO
+
 LOGINS = [
     ("demo", "demo-password", FABRIKAM, "admin_agent"),
     ("billing", "billing-password", FABRIKAM, "billing_admin"),
@@ -143,11 +187,11 @@ def subscription_of(customer_name: str, offer_name: str) -> Subscription:
 def test_the_demo_customers_are_those_of_the_domain_table(demo):
     stored = {customer.name: (customer.domain, customer.market) for customer in Customer.objects.all()}
 
-    assert stored == {name: (row[0], row[1]) for name, row in SCENARIO.items()}
+    assert stored == {name: (row[0], row[1]) for name, row in DEMO.items()}
 
 
 def test_each_demo_customer_has_its_reseller_relationships_and_grants(demo):
-    for name, (_, _, _, partners, grants, _) in SCENARIO.items():
+    for name, (_, _, _, partners, grants, _) in DEMO.items():
         customer = Customer.objects.get(name=name)
         assert set(customer.reseller_relationships.values_list("partner__name", flat=True)) == partners, name
         stored_grants = {
@@ -159,7 +203,7 @@ def test_each_demo_customer_has_its_reseller_relationships_and_grants(demo):
 
 
 def test_each_demo_customer_has_the_subscriptions_seats_statuses_and_channels_of_the_table(demo):
-    for name, (_, _, _, _, _, subscriptions) in SCENARIO.items():
+    for name, (_, _, _, _, _, subscriptions) in DEMO.items():
         stored = [
             (sub.offer.name, sub.quantity, sub.licenses.count(), sub.status, sub.sold_by and sub.sold_by.name)
             for sub in Subscription.objects.filter(customer__name=name).select_related("offer", "sold_by")
@@ -168,7 +212,7 @@ def test_each_demo_customer_has_the_subscriptions_seats_statuses_and_channels_of
 
 
 def test_each_demo_customer_has_its_user_accounts_named_first_dot_last_at_its_domain(demo):
-    for name, (domain, market, user_count, *_) in SCENARIO.items():
+    for name, (domain, market, user_count, *_) in DEMO.items():
         users = list(CustomerUser.objects.filter(customer__name=name))
         assert len(users) == user_count, name
         for user in users:
@@ -202,12 +246,38 @@ def test_the_channel_fabrikam_sees_is_relative_to_fabrikam(demo):
 def test_subscriptions_are_created_100_days_before_seeding_and_proseware_10(demo):
     today = timezone.localdate()
 
-    for subscription in Subscription.objects.select_related("customer"):
+    for subscription in Subscription.objects.filter(commerce_type="legacy").select_related("customer"):
         days = 10 if subscription.customer.name == "Proseware, Inc." else 100
         assert subscription.created_on == today - datetime.timedelta(days=days), subscription
         assert subscription.term_end == add_months(subscription.created_on, 12)
         assert subscription.friendly_name == subscription.offer.name
         assert subscription.upgraded_to is None
+
+
+def test_the_new_commerce_subscriptions_have_the_terms_cycles_and_bases_of_the_table(demo):
+    today = timezone.localdate()
+    stored = {}
+    for subscription in Subscription.objects.filter(commerce_type="new_commerce").select_related(
+        "customer", "offer", "base_subscription__offer"
+    ):
+        key = (subscription.customer.name, subscription.offer.name)
+        base = subscription.base_subscription
+        stored[key] = (
+            subscription.term_duration,
+            subscription.billing_cycle,
+            (today - subscription.created_on).days,
+            base and base.offer.name,
+        )
+        assert subscription.offer.commerce_type == "new_commerce", key
+        # The price lock is the term's start (docs/domain.md §2); the term ends a term later.
+        assert subscription.price_locked_on == subscription.created_on, key
+        months = {"P1M": 1, "P1Y": 12, "P3Y": 36}[subscription.term_duration]
+        assert subscription.term_end == add_months(subscription.created_on, months) - datetime.timedelta(1), (
+            key
+        )
+        assert base is None or base.customer_id == subscription.customer_id
+
+    assert stored == NEW_COMMERCE_TERMS
 
 
 def test_contoso_has_two_users_with_yammer_and_sway_disabled(demo):
@@ -284,7 +354,8 @@ def test_coho_grant_has_expired_and_fourth_coffee_has_none(demo):
 def test_every_other_grant_counts_today(demo):
     counting = grants_counting_on()
 
-    assert counting.count() == DelegatedAdminGrant.objects.exclude(customer__name="Coho Winery").count() == 13
+    assert counting.count() == DelegatedAdminGrant.objects.exclude(customer__name="Coho Winery").count()
+    assert counting.count() == 13 + len(NEW_COMMERCE_SCENARIO)
 
 
 def test_the_india_customers_hold_india_offers_and_their_users_are_located_in_india(demo):
@@ -299,7 +370,7 @@ def test_fabrikam_sees_its_customers_and_not_margies_travel(demo):
     fabrikam_sees = set(Customer.objects.for_partner(demo.fabrikam).values_list("name", flat=True))
     northwind_sees = set(Customer.objects.for_partner(demo.northwind).values_list("name", flat=True))
 
-    assert fabrikam_sees == set(SCENARIO) - {"Margie's Travel"}
+    assert fabrikam_sees == set(DEMO) - {"Margie's Travel"}
     assert northwind_sees == {"Margie's Travel", "Trey Research"}
 
 
@@ -330,12 +401,12 @@ def test_the_demo_fixture_returns_partners_users_and_customers_by_name(demo):
     assert demo.northwind.name == NORTHWIND
     assert set(demo.users) == {"demo", "billing", "northwind", "admin"}
     assert demo.users["demo"].check_password(demo.passwords["demo"])
-    assert set(demo.customers) == set(SCENARIO)
+    assert set(demo.customers) == set(DEMO)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_fixture_works_in_a_transactional_test(demo):
-    assert Customer.objects.count() == len(SCENARIO)
+    assert Customer.objects.count() == len(DEMO)
     assert Subscription.objects.filter(offer__name="Office 365 Business Premium India").count() == 0
     assert Subscription.objects.filter(offer__name="Office 365 Business India").count() == 1
 
@@ -358,7 +429,7 @@ def test_the_logins_are_printed_at_the_end(db):
 
 def test_a_quiet_run_prints_nothing(db):
     assert seed(verbosity=0) == ""
-    assert Customer.objects.count() == len(SCENARIO)
+    assert Customer.objects.count() == len(DEMO)
 
 
 def test_seeding_twice_changes_no_row(demo):
@@ -460,7 +531,7 @@ def test_reset_removes_the_scale_customers(demo):
     seed("--reset")
 
     assert not Customer.objects.filter(name__startswith="Scale Customer").exists()
-    assert Customer.objects.count() == len(SCENARIO)
+    assert Customer.objects.count() == len(DEMO)
 
 
 # --- Scale -------------------------------------------------------------------------------------
@@ -563,7 +634,7 @@ def test_seed_demo_needs_no_flag_when_debug_is_on(db, settings):
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert Customer.objects.count() == len(SCENARIO)
+    assert Customer.objects.count() == len(DEMO)
 
 
 # --- Its help ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from api import demo as api_demo
-from subscriptions import demo, demo_data
+from subscriptions import demo, demo_data, demo_scale
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             demo.reset_demo()
         demo.seed_demo()
         api_demo.seed_api_applications()
-        added = demo.seed_scale(scale) if scale else 0
+        added = demo_scale.seed_scale(scale) if scale else 0
         if options["verbosity"] >= 1:
             self._print_summary(scale=scale, added=added)
             self._print_logins(site_url=url.rstrip("/") + "/")
