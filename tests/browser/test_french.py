@@ -59,7 +59,7 @@ def test_partner_upgrades_contoso_in_french_and_reads_the_report_in_french(
 ):
     page = french_page
     source = fabrikam_subscription("Contoso Ltd")
-    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").monthly_price
+    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").price
 
     sign_in_in_french(page, live_server.url, "demo", "demo-password")
     expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -40,7 +40,7 @@ def test_partner_switches_to_french_and_upgrades_contoso_with_the_keyboard_only(
 ):
     page = english_page
     source = fabrikam_subscription("Contoso Ltd")
-    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").monthly_price
+    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").price
 
     # Sign in: the user name field has the focus when the page opens.
     page.goto(f"{live_server.url}/accounts/login/")

@@ -72,7 +72,7 @@ def only_successful_upgrade(source: Subscription) -> Operation:
 def test_partner_upgrades_contoso_with_the_mouse_and_reads_the_report(demo_page, live_server, screenshot):
     page = demo_page
     source = fabrikam_subscription("Contoso Ltd")
-    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").monthly_price
+    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").price
 
     page.goto(f"{live_server.url}/customers/")
     page.get_by_label("Search customers").press_sequentially("Conto")
@@ -123,7 +123,7 @@ def test_partner_upgrades_contoso_with_the_mouse_and_reads_the_report(demo_page,
 def test_partner_upgrades_contoso_with_the_keyboard_only(demo_page, live_server):
     page = demo_page
     source = fabrikam_subscription("Contoso Ltd")
-    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").monthly_price
+    e3_price = OfferPrice.objects.get(offer__name=E3, currency="USD").price
 
     page.goto(f"{live_server.url}/customers/")
     tab_until(page, page.get_by_role("link", name="Contoso Ltd", exact=True))
