@@ -620,9 +620,19 @@ class Subscription(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        """What the constraints cannot say: an add-on's base (docs/domain.md §2)."""
+        """What the constraints cannot say: the offer's commerce type, term and cycle, and an
+        add-on's base (docs/domain.md §2, §3)."""
         if self.offer_id is None:
             return
+        if self.commerce_type != self.offer.commerce_type:
+            raise ValidationError({"offer": _("The offer is not of the subscription's commerce type.")})
+        if self.is_new_commerce and not any(
+            (row.term_duration, row.billing_cycle) == (self.term_duration, self.billing_cycle)
+            for row in self.offer.prices.all()
+        ):
+            raise ValidationError(
+                {"term_duration": _("The offer is not sold with this term and billing cycle.")}
+            )
         bases = {offer.pk for offer in self.offer.base_offers.all()}
         base = self.base_subscription
         if bases and base is None:
