@@ -20,7 +20,7 @@ from subscriptions import billing, reasons, recurring_cost
 from subscriptions.eligibility import UpgradeOption
 from subscriptions.formatting import money, number
 from subscriptions.license_rules import LicensePlan, plan_license_moves
-from subscriptions.models import Operation, Subscription
+from subscriptions.models import BillingCycle, Operation, Subscription
 
 # The accounts named in the preview before "and N more"; the full list is a page of its own.
 NAMED_ACCOUNTS = 10
@@ -58,6 +58,8 @@ class UpgradePreview:
     def statement(self) -> str:
         """The irreversible step in one sentence, as it stands right above Submit."""
         recurring = self.recurring
+        # The recurring cost is a billing period's: a year for annual billing (docs/domain.md §8).
+        annual = recurring.billing_cycle == BillingCycle.ANNUAL
         values = {
             "source": _licenses_of(self.subscription.offer.name, self.subscription.quantity),
             "target": _licenses_of(self.option.target_offer.name, self.quantity),
@@ -72,6 +74,15 @@ class UpgradePreview:
                 "%(count)s accounts need a manual assignment",
                 manual,
             ) % {"count": number(manual)}
+            if annual:
+                return (
+                    _(
+                        "This cancels %(source)s and creates %(target)s; no license moves: %(manual)s. "
+                        "Net today: %(net)s; from the next billing anniversary: %(after)s per year (was "
+                        "%(before)s)."
+                    )
+                    % values
+                )
             return (
                 _(
                     "This cancels %(source)s and creates %(target)s; no license moves: %(manual)s. Net "
@@ -84,6 +95,14 @@ class UpgradePreview:
             "count": number(moved)
         }
         values["attention"] = _attention(self.plan.needing_attention)
+        if annual:
+            return (
+                _(
+                    "This cancels %(source)s, creates %(target)s, moves %(moved)s; %(attention)s. Net today: "
+                    "%(net)s; from the next billing anniversary: %(after)s per year (was %(before)s)."
+                )
+                % values
+            )
         return (
             _(
                 "This cancels %(source)s, creates %(target)s, moves %(moved)s; %(attention)s. Net today: "
