@@ -120,6 +120,7 @@ NEW_COMMERCE_SCENARIO = {
     ),
 }  # fmt: skip
 
+O365_E3_NO_TEAMS = "Office 365 E3 (no Teams)"
 # (customer, offer): (term, billing cycle, days since its start, the offer of its base or None)
 NEW_COMMERCE_TERMS = {
     ("Bellows College", "Microsoft 365 Business Standard"): ("P1Y", "monthly", 100, None),
@@ -127,7 +128,7 @@ NEW_COMMERCE_TERMS = {
     ("Woodgrove Bank", "Microsoft 365 E3"): ("P3Y", "annual", 400, None),
     ("Consolidated Messenger", "Microsoft 365 Business Basic"): ("P1M", "monthly", 10, None),
     ("Humongous Insurance", "Office 365 E3 (no Teams)"): ("P1Y", "annual", 100, None),
-    ("Humongous Insurance", "Microsoft Teams Enterprise"): ("P1Y", "monthly", 100, "Office 365 E3 (no Teams)"),
+    ("Humongous Insurance", "Microsoft Teams Enterprise"): ("P1Y", "monthly", 100, O365_E3_NO_TEAMS),
     ("Munson's Pickles and Preserves Farm", "Microsoft 365 F1"): ("P1Y", "monthly", 100, None),
     ("Lucerne Publishing", "Microsoft 365 Business Premium"): ("P1Y", "annual", 100, None),
 }  # fmt: skip
