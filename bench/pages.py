@@ -102,6 +102,17 @@ def _api_subscription(tenant: str, tail: str = "") -> Callable:
     return url
 
 
+def _demo_subscription(customer_name: str) -> Callable:
+    """The pk of a demo customer's only subscription (docs/domain.md §9): the bench seeds the demo."""
+
+    def pk(bench):
+        from subscriptions.models import Subscription  # Django is set up once the bench runs
+
+        return Subscription.objects.get(customer__name=customer_name).pk
+
+    return pk
+
+
 def _bearer(bench) -> dict:
     return bench.bearer
 
@@ -239,6 +250,21 @@ PAGES = [
         lambda b: f"Add licenses page ({FILL} licensed users)",
         _url("subscriptions:change-quantity", _subscription("filled")),
         OTHER,
+    ),
+    Page(
+        "subscription-nce",
+        lambda b: "subscription page (new commerce, three-year term, 100 licensed users)",
+        _url("subscriptions:detail", _demo_subscription("Woodgrove Bank")),
+        OTHER,
+    ),
+    Page(
+        "add-licenses-nce",
+        lambda b: "Add licenses preview (htmx, new commerce, with the margin)",
+        lambda b: (
+            b.url("subscriptions:change-quantity", _demo_subscription("Woodgrove Bank")(b)) + "?quantity=130"
+        ),
+        OTHER,
+        headers={"HX-Request": "true", "HX-Target": "quantity-preview"},
     ),
     Page(
         "activity",

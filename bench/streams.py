@@ -1,4 +1,4 @@
-"""The two CSV downloads at two sizes: time to first byte, total time, and memory while streaming.
+"""The three CSV downloads at two sizes: time to first byte, total time, and memory while streaming.
 
 Imported once Django is set up (as `bench.dataset` is), on the throwaway database that holds the
 bench data (the demo, Fabrikam's user `demo` among them):
@@ -7,7 +7,7 @@ bench data (the demo, Fabrikam's user `demo` among them):
   `rows_large` CSV rows each: the report through a real upgrade of a `dataset.licensed_tenant`
   (about `LINES_PER_ACCOUNT` lines per licensed account), the log as operations bulk-created for
   a partner of its own, one per size so that its log has exactly that many rows, whose user it
-  creates;
+  creates, and the billing lines of that log (one operation in four has one);
 - `measure_export` downloads one CSV through the test Client: the first byte (the first
   non-empty chunk of the stream), the whole stream, its bytes, rows and queries; then, in a pass
   of its own so that tracemalloc does not slow the timed ones, the peak of the memory allocated
@@ -46,8 +46,14 @@ FIRST_BYTE_MS = 100
 MEMORY_RATIO = 1.5
 # What the upgrade of a `licensed_tenant` to E3 says per account: 7.9 lines on average.
 LINES_PER_ACCOUNT = 8
-REPORT, ACTIVITY = "report CSV", "activity-log CSV"
-NAMES = {"subscriptions:operation-csv": REPORT, "subscriptions:activity-csv": ACTIVITY}
+REPORT, ACTIVITY, BILLING_LINES = "report CSV", "activity-log CSV", "billing-lines CSV"
+NAMES = {
+    "subscriptions:operation-csv": REPORT,
+    "subscriptions:activity-csv": ACTIVITY,
+    "subscriptions:billing-lines-csv": BILLING_LINES,
+}
+# One operation in four of the log is a license added, with its billing line (`_write_log`).
+LINES_PER_LOG_ENTRY = 4
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,10 @@ def build_exports(*, rows_small: int, rows_large: int) -> list[ExportCase]:
         PartnerUser.objects.create(user=user, partner=partner, role=PartnerUser.Role.ADMIN_AGENT)
         _write_log(tenant(partner, 20, f"log{rows}"), user, rows, offers[dataset.TARGET_OFFER])
         cases.append(ExportCase(ACTIVITY, reverse("subscriptions:activity-csv"), user.username, rows))
+        lines = math.ceil(rows / LINES_PER_LOG_ENTRY)
+        cases.append(
+            ExportCase(BILLING_LINES, reverse("subscriptions:billing-lines-csv"), user.username, lines)
+        )
     return cases
 
 
@@ -163,6 +173,8 @@ def _write_log(tenant: dataset.Tenant, user, rows: int, target: Offer) -> None:
     today = clock.today()
     line = {"kind": BillingLine.Kind.LICENSES_ADDED, "currency": "USD", "unit_price": Decimal("22.00")}
     line |= {"quantity": 1, "amount": Decimal("21.69"), "period_start": today, "period_end": today}
+    # With the partner's cost, so that the billing-lines CSV writes its margin columns.
+    line |= {"unit_cost": Decimal("18.70"), "cost": Decimal("18.44"), "margin": Decimal("3.25")}
     BillingLine.objects.bulk_create(
         [
             BillingLine(operation=operation, subscription=tenant.subscription, **line)

@@ -12,8 +12,8 @@ from django.test import Client
 from bench import streams
 
 
-@pytest.mark.slow  # 4 s: four CSVs downloaded three times each, once under tracemalloc
-def test_the_bench_measures_both_csvs_at_two_sizes_and_says_pass_or_fail(demo):
+@pytest.mark.slow  # 5 s: six CSVs downloaded three times each, once under tracemalloc
+def test_the_bench_measures_the_three_csvs_at_two_sizes_and_says_pass_or_fail(demo):
     cases = streams.build_exports(rows_small=200, rows_large=2000)
 
     measures = []
@@ -32,10 +32,11 @@ def test_the_bench_measures_both_csvs_at_two_sizes_and_says_pass_or_fail(demo):
 
     sizes = {name: sorted(m.rows for m in measures if m.name == name) for name in streams.NAMES.values()}
     assert sizes[streams.ACTIVITY] == [200, 2000]
+    assert sizes[streams.BILLING_LINES] == [50, 500]
     assert 150 <= sizes[streams.REPORT][0] <= 250 and 1500 <= sizes[streams.REPORT][1] <= 2500
     lines = streams.verdicts(measures, scale=1.0)
-    assert len(lines) == 2
-    for line, name in zip(lines, (streams.REPORT, streams.ACTIVITY), strict=True):
+    assert len(lines) == 3
+    for line, name in zip(lines, (streams.REPORT, streams.ACTIVITY, streams.BILLING_LINES), strict=True):
         small, large = sizes[name]
         assert line.startswith(("PASS ", "FAIL ")) and f" {name} streamed: first byte " in line
         assert f"at {small:,} rows" in line and "peak memory" in line and f"at {large:,} rows" in line

@@ -12,6 +12,8 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import Customer
@@ -221,3 +223,53 @@ def test_the_activity_log_shows_the_net_margin_of_an_operation_to_an_admin_agent
 
     assert format_money(net_margin, "USD") in shown
     assert ">Margin<" in shown and ">Margin<" not in hidden
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def queries_of(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+        assert response.status_code == HTTPStatus.OK
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured)
+
+
+def detail(subscription) -> str:
+    return reverse("subscriptions:detail", args=[subscription.pk])
+
+
+def test_a_new_commerce_page_costs_the_queries_of_a_legacy_one_whatever_its_margin(client, demo):
+    signed_in(client, demo, "admin_agent")
+    legacy = Subscription.objects.get(customer__name="Contoso Ltd")
+    copilot = Subscription.objects.get(customer__name="Bellows College", offer__name="Microsoft 365 Copilot")
+    queries_of(client, detail(legacy))  # the catalog, once per process
+
+    assert queries_of(client, detail(bellows_standard())) == queries_of(client, detail(legacy))
+    # An add-on's page names its base: the base comes with the subscription, in the same query.
+    assert queries_of(client, detail(copilot)) == queries_of(client, detail(legacy))
+    quantity = reverse("subscriptions:change-quantity", args=[bellows_standard().pk])
+    assert queries_of(client, quantity, {"quantity": 35}) == queries_of(
+        client, reverse("subscriptions:change-quantity", args=[legacy.pk]), {"quantity": 26}
+    )
+
+
+def test_the_billing_lines_csv_reads_a_fixed_number_of_queries_whatever_its_lines(client, demo):
+    signed_in(client, demo, "admin_agent")
+    url = reverse("subscriptions:billing-lines-csv")
+    transition(demo, bellows_standard())
+    few = queries_of(client, url)
+
+    woodgrove = Subscription.objects.get(customer__name="Woodgrove Bank")
+    for quantity in range(121, 133):
+        services.subscription_change_quantity(
+            subscription=Subscription.objects.get(pk=woodgrove.pk),
+            quantity=quantity,
+            based_on=quantity - 1,
+            actor=acting(demo.users["demo"]),
+            token=uuid.uuid4(),
+        )
+
+    assert queries_of(client, url) == few
