@@ -578,8 +578,12 @@ class Subscription(models.Model):
                 condition=Q(upgraded_to__isnull=True) | Q(status="deleted"),
                 name="upgraded_subscription_is_cancelled",
             ),
+            # A coterminous new-commerce subscription (an upgrade's target) may start on its
+            # source's last term day, and then ends that day (docs/domain.md §8).
             models.CheckConstraint(
-                condition=Q(term_end__gt=F("created_on")), name="term_ends_after_creation"
+                condition=Q(term_end__gt=F("created_on"))
+                | Q(commerce_type="new_commerce", term_end=F("created_on")),
+                name="term_ends_after_creation",
             ),
             # New commerce has a term and a price-lock day; legacy has neither and bills monthly.
             models.CheckConstraint(

@@ -123,6 +123,19 @@ def affected_table(page: Page) -> Locator:
     return page.get_by_role("table", name=re.compile(r"accounts and services", re.IGNORECASE))
 
 
+def type_quantity(page: Page, quantity: int) -> str:
+    """Type the new quantity as a person would; returns the preview once htmx has replaced it."""
+    preview = page.locator("#quantity-preview")
+    before = preview.inner_text()
+    field = page.locator("#id_quantity")
+    field.fill("")
+    field.press_sequentially(str(quantity))
+    page.wait_for_function(
+        "(before) => document.getElementById('quantity-preview').innerText !== before", arg=before
+    )
+    return preview.inner_text()
+
+
 def body_text(page: Page) -> str:
     return page.locator("body").inner_text()
 

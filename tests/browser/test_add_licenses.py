@@ -16,7 +16,14 @@ from playwright.sync_api import Page, expect
 from subscriptions import billing
 from subscriptions.models import Operation, Subscription
 from tests.browser.languages import french_catalog, new_page  # noqa: F401 (fixture)
-from tests.browser.pages import at_both_widths, body_text, fabrikam_subscription, money, open_customer
+from tests.browser.pages import (
+    at_both_widths,
+    body_text,
+    fabrikam_subscription,
+    money,
+    open_customer,
+    type_quantity,
+)
 from tests.offer_names import PREMIUM
 
 pytestmark = pytest.mark.browser
@@ -38,19 +45,6 @@ def open_add_licenses(
 def shown_times(page: Page, text: str) -> int:
     """How many times `text` is on the page for the eye (the screen reader's live region aside)."""
     return body_text(page).count(text) - page.locator("#quantity-status").inner_text().count(text)
-
-
-def type_quantity(page: Page, quantity: int) -> str:
-    """Type the new quantity as a person would; returns the preview once htmx has replaced it."""
-    preview = page.locator("#quantity-preview")
-    before = preview.inner_text()
-    field = page.locator("#id_quantity")
-    field.fill("")
-    field.press_sequentially(str(quantity))
-    page.wait_for_function(
-        "(before) => document.getElementById('quantity-preview').innerText !== before", arg=before
-    )
-    return preview.inner_text()
 
 
 def test_partner_adds_licenses_hits_the_business_limit_and_finds_both_in_the_activity_log(

@@ -14,13 +14,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from customers.models import PartnerUser
 from subscriptions import billing
 from subscriptions.models import Operation, Subscription
 from tests.browser.languages import NBSP, french_catalog, new_page, sign_in_in_french  # noqa: F401 (fixture)
-from tests.browser.pages import at_both_widths, fabrikam_subscription, money, open_customer
+from tests.browser.pages import at_both_widths, fabrikam_subscription, money, open_customer, type_quantity
 from tests.browser.test_accessibility import Scanner, sign_in
 from tests.factories import PartnerUserFactory
 
@@ -28,18 +28,6 @@ pytestmark = pytest.mark.browser
 
 BELLOWS, LUCERNE = "Bellows College", "Lucerne Publishing"
 STANDARD, PREMIUM = "Microsoft 365 Business Standard", "Microsoft 365 Business Premium"
-
-
-def type_quantity(page: Page, quantity: int) -> str:
-    preview = page.locator("#quantity-preview")
-    before = preview.inner_text()
-    field = page.locator("#id_quantity")
-    field.fill("")
-    field.press_sequentially(str(quantity))
-    page.wait_for_function(
-        "(before) => document.getElementById('quantity-preview').innerText !== before", arg=before
-    )
-    return preview.inner_text()
 
 
 def test_partner_reads_a_new_commerce_subscription_adds_licenses_and_reads_the_margin_everywhere(

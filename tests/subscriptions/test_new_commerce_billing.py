@@ -400,3 +400,30 @@ def test_the_stored_line_of_a_new_commerce_quantity_change_is_its_preview(agent)
     (line,) = operation.billing_lines.all()
     # 0.723 × 72 × 5 = 260.28; 0.615 × 72 × 5 = 221.40.
     assert (line.amount, line.cost, line.margin) == (Decimal("260.28"), Decimal("221.40"), Decimal("38.88"))
+
+
+def test_an_upgrade_on_the_last_term_day_makes_a_one_day_coterminous_target(agent):
+    # Period 5 April - 4 May 2027 (30 days), 1 day left: credit −0.210 × 1 × 15 = −3.15; charge
+    # 13.13 / 30 = 0.43766… → 0.438 × 1 × 15 = 6.57.
+    basic = new_commerce_offer(("P1Y", "monthly", PUBLISHED, "6.30", None))
+    standard = new_commerce_offer(("P1Y", "monthly", PUBLISHED, "13.13", None))
+    UpgradePathFactory(source_offer=basic, target_offer=standard)
+    with clock.frozen_at(datetime.datetime(2027, 5, 4, 9, tzinfo=datetime.UTC)):
+        source = new_commerce_subscription(
+            basic, term="P1Y", cycle="monthly", start=D(2026, 5, 5), term_end=D(2027, 5, 4),
+            quantity=15, customer=partner_customer(agent), sold_by=agent.partner,
+        )  # fmt: skip
+        operation = subscription_upgrade(
+            subscription=source,
+            target_offer=standard,
+            quantity=15,
+            actor=acting(agent.user),
+            token=uuid.uuid4(),
+        )
+
+    assert [(line.days, line.amount) for line in operation.billing_lines.order_by("pk")] == [
+        (1, Decimal("-3.15")),
+        (1, Decimal("6.57")),
+    ]
+    target = operation.target_subscription
+    assert (target.created_on, target.term_end) == (D(2027, 5, 4), D(2027, 5, 4))
