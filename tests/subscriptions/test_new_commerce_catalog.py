@@ -12,10 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
-from subscriptions.catalog import load_catalog
-from subscriptions.models import Offer, OfferPrice, UpgradePath
+from subscriptions.catalog import SERVICE_PLANS, load_catalog
+from subscriptions.models import Offer, OfferPrice, ServicePlan, UpgradePath
 from tests.factories import CustomerFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +309,41 @@ def test_a_subscription_has_its_offers_commerce_type_and_one_of_its_terms_and_cy
             exclude=["customer", "offer", "sold_by"]
         )
     nce_subscription("Microsoft 365 Business Basic", term="P3Y", cycle="annual").clean()
+
+
+def catalog_by_natural_keys() -> dict[str, set]:
+    """The whole catalog without its primary keys: what two ways of loading it must agree on."""
+    offer_fields = [f.name for f in Offer._meta.concrete_fields if f.name != "id"]
+    return {
+        "plans": set(ServicePlan.objects.values_list("plan_id", "name", "family")),
+        "offers": set(Offer.objects.values_list(*offer_fields)),
+        "included": set(
+            Offer.service_plans.through.objects.values_list("offer__name", "serviceplan__plan_id")
+        ),
+        "bases": set(Offer.base_offers.through.objects.values_list("from_offer__name", "to_offer__name")),
+        "prices": set(
+            OfferPrice.objects.values_list(
+                "offer__name", "currency", "term_duration", "billing_cycle", "effective_from", "price", "cost"
+            )
+        ),
+        "paths": set(UpgradePath.objects.values_list("source_offer__name", "target_offer__name")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_database_gets_in_a_few_bulk_inserts_the_catalog_the_row_by_row_load_writes():
+    day = datetime.date(2026, 12, 1)
+    call_command("flush", interactive=False, verbosity=0)
+    with CaptureQueriesContext(connection) as bulk_queries:
+        load_catalog(as_of=day)
+    bulk = catalog_by_natural_keys()
+
+    call_command("flush", interactive=False, verbosity=0)
+    plan_id, name, family = SERVICE_PLANS[0]
+    ServicePlan.objects.create(plan_id=plan_id, name=name, family=family)  # not empty: row by row
+    with CaptureQueriesContext(connection) as row_queries:
+        load_catalog(as_of=day)
+
+    assert catalog_by_natural_keys() == bulk
+    assert len(bulk["offers"]) == 31 and len(bulk["prices"]) > 300  # 12 legacy offers, 19 new-commerce ones
+    assert len(bulk_queries) <= 20 < 200 < len(row_queries)
