@@ -18,8 +18,8 @@ from customers.models import DelegatedAdminGrant
 from partnercenter import clock
 from partnercenter.htmx import render_page_or_fragment
 from partnercenter.tenancy import customers_for, get_customer_or_404, partner_view
-from subscriptions import eligibility
-from subscriptions.models import Channel, Offer, Subscription
+from subscriptions import eligibility, prices
+from subscriptions.models import Channel, Offer, OfferPrice, Subscription
 from subscriptions.reasons import Reason
 
 CUSTOMERS_PER_PAGE = 50
@@ -65,6 +65,8 @@ class SubscriptionRow:
     # Why Add licenses can only be refused, in its place (an active subscription, a role that may
     # change it, a grant that does not count); None otherwise (docs/domain.md §4).
     license_refusal: Reason | None = None
+    # New commerce: the price row it pays until renewal, shown with its term (docs/domain.md §2).
+    price: OfferPrice | None = None
 
     @classmethod
     def build(
@@ -84,6 +86,9 @@ class SubscriptionRow:
             else (),
             may_add_licenses=may_act and grant_refusal is None,
             license_refusal=grant_refusal if may_act else None,
+            price=prices.subscription_price_or_none(subscription, today)
+            if subscription.is_new_commerce
+            else None,
         )
 
 

@@ -137,6 +137,20 @@ class SubscriptionAdmin(ExactIdSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["customer", "upgraded_to", "base_subscription"]
     readonly_fields = ["subscription_id", "version"]
     date_hierarchy = "created_on"
+    # A new-commerce subscription's commerce type, term, cycle, price lock and base are set when
+    # it is created; changing them later is a business change with its own rules and log (an
+    # upgrade, a change at renewal), never an admin edit outside the attempt protocol.
+    TERMS_FIXED_ONCE_CREATED = [
+        "commerce_type",
+        "term_duration",
+        "billing_cycle",
+        "price_locked_on",
+        "base_subscription",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.TERMS_FIXED_ONCE_CREATED if obj is not None else fields
 
 
 @admin.register(LicenseAssignment)

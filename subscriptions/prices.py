@@ -53,3 +53,11 @@ def subscription_price(subscription: Subscription, today: datetime.date) -> Offe
             billing_cycle=subscription.billing_cycle,
         )
     return price_on(subscription.offer, subscription.customer.currency, today)
+
+
+def subscription_price_or_none(subscription: Subscription, today: datetime.date) -> OfferPrice | None:
+    """`subscription_price`, or None where the price list has no row for it (a page says so)."""
+    try:
+        return subscription_price(subscription, today)
+    except OfferPrice.DoesNotExist:
+        return None

@@ -16,7 +16,6 @@ from partnercenter.tenancy import get_subscription_or_404, partner_view
 from subscriptions import prices, reasons, recurring_cost, services
 from subscriptions.formatting import number
 from subscriptions.forms import QuantityChangeForm
-from subscriptions.models import OfferPrice
 from subscriptions.quantity import assess_quantity_change
 
 # Refusals of the number typed: the input points at the alert that says why.
@@ -52,7 +51,7 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
         "customer": subscription.customer,
         "form": form,
         "limits": assessment.limits,
-        "price": _price(subscription, today),
+        "price": prices.subscription_price_or_none(subscription, today),
         "blocker": assessment.blocker,
         "refusal": refusal,
         # The submit's refusal when it is not about the number typed (that one is under the field).
@@ -80,14 +79,6 @@ def _quantity_context(subscription, form, *, today, refusal=None) -> dict:
         "based_on": form["based_on"].value() if not form["based_on"].errors else subscription.quantity,
         "show_errors": form.is_bound and bool(form.errors),
     }
-
-
-def _price(subscription, today) -> OfferPrice | None:
-    """The price row the subscription pays (its price and the partner's cost), if it has one."""
-    try:
-        return prices.subscription_price(subscription, today)
-    except OfferPrice.DoesNotExist:
-        return None
 
 
 def _fresh_quantity_form(subscription, *, token) -> QuantityChangeForm:

@@ -9,7 +9,7 @@ from partnercenter.htmx import render_page, render_page_or_fragment, wants_fragm
 from partnercenter.tenancy import get_subscription_or_404, partner_view
 from subscriptions import catalog_cache, eligibility, prices
 from subscriptions.forms import LicensedUserSearchForm
-from subscriptions.models import BillingLine, Channel, LicenseAssignment, OfferPrice, Operation
+from subscriptions.models import BillingLine, Channel, LicenseAssignment, Operation
 
 LICENSED_USERS_PER_PAGE = 50
 # The page shows the latest billing lines and changes; the activity log has every one.
@@ -94,7 +94,7 @@ def subscription_detail(request, subscription_id: int):
     shown_lines = list(billing_lines[:SUBSCRIPTION_HISTORY_LIMIT])
     context |= {
         "assigned_count": assigned_count,
-        "price": _price(subscription, today),
+        "price": prices.subscription_price_or_none(subscription, today),
         "channel": Channel(subscription.channel_for(request.partner)).label,
         "next_anniversary": subscription.next_anniversary(today),
         "service_plans": sorted(
@@ -111,11 +111,3 @@ def subscription_detail(request, subscription_id: int):
         "upgrade_targets": [option.target_offer.label for option in options if option.is_eligible],
     }
     return render_page(request, template, context)
-
-
-def _price(subscription, today) -> OfferPrice | None:
-    """The price row the subscription pays (docs/domain.md §2), if the price list has one."""
-    try:
-        return prices.subscription_price(subscription, today)
-    except OfferPrice.DoesNotExist:
-        return None

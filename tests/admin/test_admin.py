@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from subscriptions.models import Operation, UpgradePath
+from subscriptions.models import Operation, Subscription, UpgradePath
 from tests.factories import (
     CustomerFactory,
     CustomerUserFactory,
@@ -198,3 +198,22 @@ def test_partner_users_cannot_open_the_admin(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == HTTPStatus.FOUND
     assert reverse("admin:login") in response["Location"]
+
+
+def test_a_new_commerce_subscriptions_term_is_fixed_once_created_and_a_post_cannot_change_it(
+    admin_client, demo
+):
+    woodgrove = Subscription.objects.get(customer__name="Woodgrove Bank")
+    url = reverse("admin:subscriptions_subscription_change", args=[woodgrove.pk])
+    page = admin_client.get(url)
+    fixed = ("commerce_type", "term_duration", "billing_cycle", "price_locked_on", "base_subscription")
+    assert not set(fixed) & set(page.context["adminform"].form.fields)
+
+    data = {name: values[0] for name, values in form_data(page).items()}
+    response = admin_client.post(url, {**data, "term_duration": "P1M", "billing_cycle": "monthly"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    woodgrove.refresh_from_db()
+    assert (woodgrove.term_duration, woodgrove.billing_cycle) == ("P3Y", "annual")
+    add = admin_client.get(reverse("admin:subscriptions_subscription_add"))
+    assert set(fixed) <= set(add.context["adminform"].form.fields)

@@ -39,7 +39,7 @@ def test_partner_reads_a_new_commerce_subscription_adds_licenses_and_reads_the_m
     # The customer page: each new-commerce row says its term and billing cycle.
     open_customer(page, base, BELLOWS)
     row = page.get_by_role("row").filter(has_text=STANDARD)
-    expect(row).to_contain_text("1 year, billed monthly")
+    expect(row).to_contain_text("1 year, billed monthly · $13.13 a month (cost $11.16, margin $1.97)")
     copilot_row = page.get_by_role("row").filter(has_text="Microsoft 365 Copilot")
     expect(copilot_row).to_contain_text("1 year, billed annually")
     at_both_widths(page, screenshot, "nce-customer")
@@ -102,6 +102,13 @@ def test_partner_reads_a_yearly_price_in_euros_and_previews_an_upgrade_with_the_
     page, base = new_page(browser, browser_context_args, "fr"), live_server.url
     lucerne = fabrikam_subscription(LUCERNE, PREMIUM)
     sign_in_in_french(page, base, "demo", "demo-password")
+
+    # The subscription list: the term, the year's price, the cost and margin.
+    page.goto(f"{base}/customers/{lucerne.customer_id}/")
+    row = page.get_by_role("row").filter(has_text=PREMIUM)
+    expect(row).to_contain_text(f"1 an, facturé annuellement · 247,20{NBSP}€ par an")
+    expect(row).to_contain_text("marge 37,08")
+    at_both_widths(page, screenshot, "nce-customer-fr")
 
     page.goto(f"{base}/subscriptions/{lucerne.pk}/")
     details = page.locator("main")

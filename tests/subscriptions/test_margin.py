@@ -273,3 +273,25 @@ def test_the_billing_lines_csv_reads_a_fixed_number_of_queries_whatever_its_line
         )
 
     assert queries_of(client, url) == few
+
+
+@pytest.mark.parametrize("role", SEES + DOES_NOT_SEE)
+def test_the_subscription_list_shows_each_terms_price_and_margin_to_the_roles_that_see_it(client, demo, role):
+    bellows = demo.customers["Bellows College"]
+
+    text = signed_in(client, demo, role).get(reverse("customers:detail", args=[bellows.pk])).content.decode()
+
+    assert "1 year, billed monthly · $13.13 a month" in text
+    # Copilot, a year in advance at 30.00 × 12, has no cost row: no margin even for a role that sees it.
+    assert "1 year, billed annually · $360.00 a year" in text
+    assert (text.count("(cost ") == 1) is (role in SEES)
+    assert ("(cost $11.16, margin $1.97)" in text) is (role in SEES)
+
+
+def test_a_new_commerce_subscription_list_costs_the_queries_of_a_legacy_one(client, demo):
+    signed_in(client, demo, "admin_agent")
+    legacy = reverse("customers:detail", args=[demo.customers["Litware, Inc."].pk])  # two subscriptions
+    new_commerce = reverse("customers:detail", args=[demo.customers["Bellows College"].pk])  # two too
+    queries_of(client, legacy)  # the catalog, once per process
+
+    assert queries_of(client, new_commerce) == queries_of(client, legacy)
