@@ -120,13 +120,16 @@ def _subscription(
 
 
 def customer_with_subscriptions(fabrikam, count: int, today, *, slug: str, name: str) -> Customer:
-    """A customer with `count` subscriptions of every US offer, two licensed users each.
+    """A customer with `count` subscriptions of every legacy US offer, two licensed users each.
 
     Renamed per unit ("Unit 0001"), as a large customer does, so that any page of the list
     (sorted by name) mixes offers, statuses, upgradable rows and refusals.
     """
     customer = _partner_customer(fabrikam, slug, name, today)
-    offers = [offer for offer in Offer.objects.order_by("name") if offer.is_sold_in("US")]
+    # The legacy offers: a legacy subscription of a new-commerce offer is not a thing (it has no
+    # term to be priced for), and the new-commerce pages have rows of their own (bench/pages.py).
+    legacy = Offer.objects.filter(commerce_type="legacy").order_by("name")
+    offers = [offer for offer in legacy if offer.is_sold_in("US")]
     statuses = {10: Subscription.Status.SUSPENDED, 25: Subscription.Status.DELETED}
     subscriptions = Subscription.objects.bulk_create(
         [
