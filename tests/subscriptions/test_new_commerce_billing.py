@@ -339,18 +339,9 @@ def partner_customer(agent):
     return customer
 
 
-def stored_figures(operation):
-    return [
-        (line.kind, *figures(line), line.unit_cost, line.period_start, line.period_end)
-        for line in operation.billing_lines.order_by("pk")
-    ]
-
-
-def previewed_figures(impact):
-    return [
-        (line.kind, *figures(line), line.unit_cost, line.period_start, line.period_end)
-        for line in impact.lines
-    ]
+def every_figure(lines):
+    """What a line says, stored (BillingLine) or previewed (BillingLinePreview) alike."""
+    return [(line.kind, *figures(line), line.unit_cost, line.period_start, line.period_end) for line in lines]
 
 
 def test_the_stored_lines_of_a_new_commerce_upgrade_are_its_preview(agent):
@@ -372,7 +363,7 @@ def test_the_stored_lines_of_a_new_commerce_upgrade_are_its_preview(agent):
             token=uuid.uuid4(),
         )
 
-    assert stored_figures(operation) == previewed_figures(preview)
+    assert every_figure(operation.billing_lines.order_by("pk")) == every_figure(preview.lines)
     target = Subscription.objects.get(upgraded_from=source)
     # Coterminous: the same term, cycle and end, priced on its own start day.
     assert (target.commerce_type, target.term_duration, target.billing_cycle, target.term_end) == (
@@ -396,7 +387,7 @@ def test_the_stored_line_of_a_new_commerce_quantity_change_is_its_preview(agent)
             subscription=subscription, quantity=25, based_on=20, actor=acting(agent.user), token=uuid.uuid4()
         )
 
-    assert stored_figures(operation) == previewed_figures(preview)
+    assert every_figure(operation.billing_lines.order_by("pk")) == every_figure(preview.lines)
     (line,) = operation.billing_lines.all()
     # 0.723 × 72 × 5 = 260.28; 0.615 × 72 × 5 = 221.40.
     assert (line.amount, line.cost, line.margin) == (Decimal("260.28"), Decimal("221.40"), Decimal("38.88"))
