@@ -25,7 +25,7 @@ from subscriptions.models import (
     billing_period_of,
     monthly_period,
 )
-from subscriptions.prices import price_on, subscription_price
+from subscriptions.prices import price_on, subscription_price, target_price
 
 CENT = Decimal("0.01")
 MILL = Decimal("0.001")
@@ -91,13 +91,18 @@ class BillingImpact:
 
     @property
     def has_cost(self) -> bool:
-        """Whether any line has the partner's cost: a margin to show."""
-        return any(line.cost is not None for line in self.lines)
+        return has_cost(self.lines)
 
     @property
     def margin(self) -> Decimal | None:
         """The lines' margins added up, when every line has one; None otherwise."""
         return margin_of(self.lines)
+
+
+def has_cost(lines) -> bool:
+    """Whether any of the billing lines (previewed or stored) has the partner's cost: a margin
+    column to show."""
+    return any(line.cost is not None for line in lines)
 
 
 def margin_of(lines) -> Decimal | None:
@@ -205,16 +210,12 @@ def coterminous_charge(
 ) -> BillingLinePreview:
     """A new-commerce target: coterminous with `source`, billed on the same periods, priced on its
     own start day (today), charged for the days left in the source's period."""
-    currency = source.customer.currency
-    row = price_on(
-        offer, currency, today, term_duration=source.term_duration, billing_cycle=source.billing_cycle
-    )
     return _prorated(
         kind=BillingLine.Kind.NEW_SUBSCRIPTION_CHARGE.value,
         subscription=None,
         offer=offer,
-        currency=currency,
-        row=row,
+        currency=source.customer.currency,
+        row=target_price(source, offer, today),
         period=billing_period_of(source, today),
         today=today,
         quantity=quantity,

@@ -19,7 +19,7 @@ from customers.models import Customer, DelegatedAdminGrant
 from partnercenter import clock
 from subscriptions import catalog_cache, reasons
 from subscriptions.models import Offer, Operation, ServicePlan, Subscription, channel
-from subscriptions.prices import price_in_effect
+from subscriptions.prices import price_in_effect, term_of
 from subscriptions.reasons import Reason
 from subscriptions.service_changes import ServiceComparison, compare_services
 
@@ -122,10 +122,7 @@ class _Facts:
     def price(self, subscription: Subscription, offer: Offer, currency: str) -> Decimal | None:
         """The target's price on the upgrade's day: a new-commerce target for the source's term
         and cycle, since it is coterminous with it (docs/domain.md §8)."""
-        term = {}
-        if subscription.is_new_commerce:
-            term = {"term_duration": subscription.term_duration, "billing_cycle": subscription.billing_cycle}
-        row = price_in_effect(offer.prices.all(), currency, self.today, **term)
+        row = price_in_effect(offer.prices.all(), currency, self.today, **term_of(subscription))
         return None if row is None else row.price
 
     def evaluate(self, subscription: Subscription, target: Offer) -> UpgradeOption:

@@ -463,13 +463,12 @@ def period_before(
     A term's periods end the day before its renewal, each `months` long, on the renewal's day of
     the month (clamped to the month's last day). `today` on or after `renews_on`: the last period.
     """
-    step = 1
-    while True:
-        start = add_months(renews_on, -months * step, anniversary_day=renews_on.day)
-        if start <= today or step > 10_000:
-            end = add_months(renews_on, -months * (step - 1), anniversary_day=renews_on.day)
-            return start, end - datetime.timedelta(days=1)
-        step += 1
+    end, back = renews_on, months
+    start = add_months(renews_on, -back, anniversary_day=renews_on.day)
+    while start > today:
+        end, back = start, back + months
+        start = add_months(renews_on, -back, anniversary_day=renews_on.day)
+    return start, end - datetime.timedelta(days=1)
 
 
 def billing_period_of(

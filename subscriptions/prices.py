@@ -41,18 +41,25 @@ def price_on(offer: Offer, currency: str, day: datetime.date, **term) -> OfferPr
     return found
 
 
+def term_of(subscription: Subscription) -> dict:
+    """The term and billing cycle its price rows are looked up by: the subscription's own for new
+    commerce; none for legacy (the rows' defaults: no term, monthly)."""
+    if not subscription.is_new_commerce:
+        return {}
+    return {"term_duration": subscription.term_duration, "billing_cycle": subscription.billing_cycle}
+
+
 def subscription_price(subscription: Subscription, today: datetime.date) -> OfferPrice:
     """What `subscription` pays per license and billing period: for new commerce, the price of its
     price-lock day until it renews; for legacy, today's list price."""
-    if subscription.is_new_commerce:
-        return price_on(
-            subscription.offer,
-            subscription.customer.currency,
-            subscription.price_locked_on,
-            term_duration=subscription.term_duration,
-            billing_cycle=subscription.billing_cycle,
-        )
-    return price_on(subscription.offer, subscription.customer.currency, today)
+    day = subscription.price_locked_on if subscription.is_new_commerce else today
+    return price_on(subscription.offer, subscription.customer.currency, day, **term_of(subscription))
+
+
+def target_price(source: Subscription, offer: Offer, today: datetime.date) -> OfferPrice:
+    """What the target of an upgrade of `source` pays: the row in effect on its own start day
+    (today), for the source's term and cycle, as it is coterminous with it (docs/domain.md §8)."""
+    return price_on(offer, source.customer.currency, today, **term_of(source))
 
 
 def subscription_price_or_none(subscription: Subscription, today: datetime.date) -> OfferPrice | None:

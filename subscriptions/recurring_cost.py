@@ -12,7 +12,7 @@ from decimal import Decimal
 from partnercenter import clock
 from subscriptions.billing import to_cents
 from subscriptions.models import BillingCycle, Offer, OfferPrice, Subscription, add_months
-from subscriptions.prices import price_on, subscription_price
+from subscriptions.prices import subscription_price, target_price
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,13 @@ def upgrade_recurring_cost(
     today = today or clock.today()
     currency = subscription.customer.currency
     if subscription.is_new_commerce:
-        target = price_on(
-            target_offer,
-            currency,
-            today,
-            term_duration=subscription.term_duration,
-            billing_cycle=subscription.billing_cycle,
-        )
         starts_on = subscription.next_anniversary(today) or today
     else:
-        target, starts_on = price_on(target_offer, currency, today), add_months(today, 1)
+        starts_on = add_months(today, 1)
     return _recurring(
         subscription_price(subscription, today),
         subscription.quantity,
-        target,
+        target_price(subscription, target_offer, today),
         quantity,
         currency=currency,
         starts_on=starts_on,

@@ -32,7 +32,7 @@ def operation_detail(request, operation_id: int):
         "billing_lines": billing_lines,
         "net": sum((line.amount for line in billing_lines), start=Decimal("0.00")),
         "net_margin": billing.margin_of(billing_lines),
-        "lines_have_cost": any(line.cost is not None for line in billing_lines),
+        "lines_have_cost": billing.has_cost(billing_lines),
         "currency": billing_lines[0].currency if billing_lines else operation.customer.currency,
         "outcomes": layout.outcomes,
         "page": page,

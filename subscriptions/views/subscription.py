@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from partnercenter import clock
 from partnercenter.htmx import render_page, render_page_or_fragment, wants_fragment
 from partnercenter.tenancy import get_subscription_or_404, partner_view
-from subscriptions import catalog_cache, eligibility, prices
+from subscriptions import billing, catalog_cache, eligibility, prices
 from subscriptions.forms import LicensedUserSearchForm
 from subscriptions.models import BillingLine, Channel, LicenseAssignment, Operation
 
@@ -103,7 +103,7 @@ def subscription_detail(request, subscription_id: int):
         "history": list(history[:SUBSCRIPTION_HISTORY_LIMIT]),
         "history_count": history.count(),
         "billing_lines": shown_lines,
-        "lines_have_cost": any(line.cost is not None for line in shown_lines),
+        "lines_have_cost": billing.has_cost(shown_lines),
         "billing_count": billing_lines.count(),
         "may_add_licenses": may_act and license_refusal is None,
         "license_refusal": license_refusal,
