@@ -19,7 +19,7 @@ from customers.models import Customer, DelegatedAdminGrant
 from partnercenter import clock
 from subscriptions import catalog_cache, reasons
 from subscriptions.models import Offer, Operation, ServicePlan, Subscription, channel
-from subscriptions.prices import price_in_effect, term_of
+from subscriptions.prices import price_day, price_in_effect, term_of
 from subscriptions.reasons import Reason
 from subscriptions.service_changes import ServiceComparison, compare_services
 
@@ -168,6 +168,16 @@ class _Facts:
                     },
                 )
             )
+
+        # Without its own price row, the subscription's credit cannot be billed.
+        source_price = price_in_effect(
+            source_offer.prices.all(),
+            customer.currency,
+            price_day(subscription, self.today),
+            **term_of(subscription),
+        )
+        if source_price is None:
+            found.append(Reason(reasons.SUBSCRIPTION_NOT_PRICED, {"offer": source_offer.name}))
 
         # An offer with no price in the customer's currency cannot be sold there either.
         if not target.is_sold_in(customer.market) or price is None:

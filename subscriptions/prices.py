@@ -49,11 +49,21 @@ def term_of(subscription: Subscription) -> dict:
     return {"term_duration": subscription.term_duration, "billing_cycle": subscription.billing_cycle}
 
 
+def price_day(subscription: Subscription, today: datetime.date) -> datetime.date:
+    """The day whose price row the subscription pays: its price lock for new commerce (until it
+    renews), today for legacy."""
+    return subscription.price_locked_on if subscription.is_new_commerce else today
+
+
 def subscription_price(subscription: Subscription, today: datetime.date) -> OfferPrice:
     """What `subscription` pays per license and billing period: for new commerce, the price of its
     price-lock day until it renews; for legacy, today's list price."""
-    day = subscription.price_locked_on if subscription.is_new_commerce else today
-    return price_on(subscription.offer, subscription.customer.currency, day, **term_of(subscription))
+    return price_on(
+        subscription.offer,
+        subscription.customer.currency,
+        price_day(subscription, today),
+        **term_of(subscription),
+    )
 
 
 def target_price(source: Subscription, offer: Offer, today: datetime.date) -> OfferPrice:

@@ -10,7 +10,7 @@ same.
 import datetime
 from dataclasses import dataclass
 
-from subscriptions import eligibility, reasons
+from subscriptions import eligibility, prices, reasons
 from subscriptions.billing import BillingImpact, quantity_change_billing_impact
 from subscriptions.models import Subscription
 from subscriptions.reasons import Reason
@@ -72,7 +72,15 @@ def _change_blocker(subscription: Subscription, *, today: datetime.date) -> Reas
         )
     # Changing seats is a change made on the customer's behalf: like an upgrade, it needs the
     # delegated admin privileges of the partner that sold the subscription.
-    return eligibility.grant_refusal(eligibility.selling_partners_grant(subscription), today=today)
+    if refusal := eligibility.grant_refusal(eligibility.selling_partners_grant(subscription), today=today):
+        return refusal
+    # Every change is billed: without its price row, there is no line to bill it by.
+    if prices.subscription_price_or_none(subscription, today) is None:
+        return Reason(
+            reasons.SUBSCRIPTION_NOT_PRICED,
+            {"offer": subscription.offer.name, "change": reasons.CHANGE_QUANTITY},
+        )
+    return None
 
 
 def _refusal(

@@ -34,6 +34,7 @@ from subscriptions.reasons.assignment import (
     NOTHING_TO_RETRY,
 )
 from subscriptions.reasons.codes import UPGRADE_ERROR_CODES, HttpError
+from subscriptions.reasons.pricing import SUBSCRIPTION_NOT_PRICED
 from subscriptions.reasons.quantity import (
     CHANGE_QUANTITY,
     QUANTITY_ABOVE_MAXIMUM,
@@ -99,6 +100,7 @@ __all__ = [
     "PLAN_REENABLED",
     "PROHIBITED_IN_USAGE_LOCATION_VIOLATION",
     "QUANTITY_ABOVE_MAXIMUM",
+    "SUBSCRIPTION_NOT_PRICED",
     "QUANTITY_BELOW_ASSIGNED",
     "QUANTITY_BELOW_MINIMUM",
     "QUANTITY_CHANGED_MEANWHILE",

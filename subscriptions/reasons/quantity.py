@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from subscriptions.reasons import codes, wording
+from subscriptions.reasons.pricing import SUBSCRIPTION_NOT_PRICED
 from subscriptions.reasons.upgrade import (
     DELEGATED_ADMIN_MISSING,
     SUBSCRIPTION_NOT_ACTIVE,
@@ -58,6 +59,7 @@ SHARED_CODE_HTTP_ERRORS = {
     DELEGATED_ADMIN_MISSING: lambda params: codes.FORBIDDEN,
     TOKEN_REUSED: lambda params: codes.CONFLICT,
     UPGRADE_IN_PROGRESS: lambda params: codes.CONFLICT,
+    SUBSCRIPTION_NOT_PRICED: lambda params: codes.BAD_INPUT,
 }
 
 
@@ -134,6 +136,13 @@ def _above_maximum(params: dict) -> str:
     return _("%(offer)s is limited to %(max)s licenses per subscription.") % values
 
 
+def _not_priced(params: dict) -> str:
+    return _(
+        "The price list has no price for %(offer)s on this subscription's term and billing cycle, so its "
+        "licenses cannot change. Ask an administrator to add the price."
+    ) % {"offer": params.get("offer")}
+
+
 def _token_reused(params: dict) -> str:
     return _("This form was already submitted with another quantity. Reload the page to make a new change.")
 
@@ -150,4 +159,5 @@ DESCRIBERS = {
 SHARED_CODE_DESCRIBERS = {
     SUBSCRIPTION_NOT_ACTIVE: _not_active,
     TOKEN_REUSED: _token_reused,
+    SUBSCRIPTION_NOT_PRICED: _not_priced,
 }

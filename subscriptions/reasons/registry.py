@@ -1,19 +1,20 @@
 """Every reason code in one visible place: its words, its details and its Partner Center codes.
 
-Each vocabulary (`upgrade`, `quantity`, `assignment`) brings its own tables; they are assembled here, and
-`describe` is the one way a stored code and its parameters become words in the active language.
-A reason maps onto Partner Center's upgrade error, its HTTP error, or both (`codes`).
+Each vocabulary (`upgrade`, `pricing`, `quantity`, `assignment`) brings its own tables; they are
+assembled here, and `describe` is the one way a stored code and its parameters become words in
+the active language. A reason maps onto Partner Center's upgrade error, its HTTP error, or both (`codes`).
 """
 
 from dataclasses import dataclass, field
 
-from subscriptions.reasons import assignment, codes, quantity, upgrade, wording
+from subscriptions.reasons import assignment, codes, pricing, quantity, upgrade, wording
 
-DESCRIBERS = {**upgrade.DESCRIBERS, **quantity.DESCRIBERS, **assignment.DESCRIBERS}
+DESCRIBERS = {**upgrade.DESCRIBERS, **pricing.DESCRIBERS, **quantity.DESCRIBERS, **assignment.DESCRIBERS}
 DETAILS = dict(upgrade.DETAILS)
 LINKS = dict(upgrade.LINKS)
 PARTNER_CENTER_CODES = {
     **upgrade.PARTNER_CENTER_CODES,
+    **pricing.PARTNER_CENTER_CODES,
     **quantity.PARTNER_CENTER_CODES,
     **assignment.PARTNER_CENTER_CODES,
 }

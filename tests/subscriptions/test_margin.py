@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import Customer
-from subscriptions import services
+from subscriptions import eligibility, services
 from subscriptions.formatting import money as format_money
-from subscriptions.models import BillingLine, Offer, Subscription
+from subscriptions.models import BillingLine, Offer, OfferPrice, Operation, Subscription
 from tests.actors import acting
 from tests.factories import PartnerUserFactory
 
@@ -295,3 +295,40 @@ def test_a_new_commerce_subscription_list_costs_the_queries_of_a_legacy_one(clie
     queries_of(client, legacy)  # the catalog, once per process
 
     assert queries_of(client, new_commerce) == queries_of(client, legacy)
+
+
+def test_a_subscription_whose_price_rows_are_gone_refuses_a_quantity_change_and_says_why(client, demo):
+    woodgrove = Subscription.objects.get(customer__name="Woodgrove Bank")
+    OfferPrice.objects.filter(offer=woodgrove.offer, term_duration="P3Y").delete()
+    url = reverse("subscriptions:change-quantity", args=[woodgrove.pk])
+    signed_in(client, demo, "admin_agent")
+
+    preview = client.get(url, {"quantity": 130})
+    submitted = client.post(url, {"quantity": 130, "based_on": 120, "token": str(uuid.uuid4())})
+
+    assert preview.status_code == HTTPStatus.OK
+    assert submitted.status_code == HTTPStatus.BAD_REQUEST
+    for response in (preview, submitted):
+        assert "The price list has no price for Microsoft 365 E3" in response.content.decode()
+    woodgrove.refresh_from_db()
+    assert woodgrove.quantity == 120
+    refused = Operation.objects.get(subscription=woodgrove)
+    assert (refused.result, refused.reason_code) == ("refused", "subscription_not_priced")
+    assert not refused.billing_lines.exists()
+
+
+def test_a_subscription_whose_price_rows_are_gone_is_not_upgradable_and_says_why(client, demo):
+    woodgrove = Subscription.objects.get(customer__name="Woodgrove Bank")
+    OfferPrice.objects.filter(offer=woodgrove.offer).delete()
+    e5 = Offer.objects.get(name="Microsoft 365 E5")
+    signed_in(client, demo, "admin_agent")
+
+    page = client.get(
+        reverse("subscriptions:upgrade", args=[woodgrove.pk]), {"target_offer": e5.pk, "quantity": 120}
+    )
+    reasons_fragment = client.get(reverse("subscriptions:upgrade-reasons", args=[woodgrove.pk]))
+
+    assert page.status_code == reasons_fragment.status_code == HTTPStatus.OK
+    assert "its credit cannot be billed" in reasons_fragment.content.decode()
+    options = eligibility.upgrade_options(Subscription.objects.get(pk=woodgrove.pk))
+    assert options and all("subscription_not_priced" in [r.code for r in o.reasons] for o in options)
